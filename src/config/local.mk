@@ -1,0 +1,1 @@
+# config: sources and unit tests

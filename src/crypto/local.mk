@@ -1,0 +1,1 @@
+# crypto: sources and unit tests

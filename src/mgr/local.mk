@@ -1,0 +1,1 @@
+# mgr: sources and unit tests

@@ -1,0 +1,1 @@
+# toml: sources and unit tests

@@ -1,0 +1,1 @@
+# integration tests and test data
