@@ -1,1 +1,10 @@
-# mgr: sources and unit tests
+# mgr/: orchestration (which groups and services; when to renew, roll, copy)
+libsslm_a_SOURCES += \
+	src/mgr/mgr.h \
+	src/mgr/json_writer.h \
+	src/mgr/json_writer.c \
+	src/mgr/status_view.h \
+	src/mgr/status_view.c \
+	src/mgr/status_text.c \
+	src/mgr/status_json.c \
+	src/mgr/run.c

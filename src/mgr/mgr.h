@@ -1,0 +1,59 @@
+/*
+ * mgr/ — orchestration: which groups and services, and when to renew, roll,
+ * copy, restart and clean. The only folder that decides *when*; the folders
+ * below it know *how*.
+ */
+#ifndef SSLM_MGR_H
+#define SSLM_MGR_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "common/common.h"
+#include "config/conf.h"
+
+/* What the command line asked for, in mgr's terms (bin/ translates). */
+struct mgr_opts {
+	bool verbose;		/* -v or config verb */
+	bool status;		/* -s */
+	bool status_only;	/* -s and no action: read-only, no lock */
+	bool json;		/* --json (status-only runs) */
+	bool test;		/* -t */
+	bool debug;		/* -d */
+	bool force;		/* -f */
+	int min_roll_mins;	/* effective: -roll-mins or config */
+	int clean_keep;		/* effective: -clean-keep or config */
+	/* Actions asked for that this version cannot perform yet, named as
+	 * options without dashes ("renew", "roll", ...), in command-line
+	 * spelling order of cli.md §3. */
+	struct strvec unavailable;
+};
+
+void mgr_opts_init(struct mgr_opts *o);
+void mgr_opts_clear(struct mgr_opts *o);
+
+enum mgr_result {
+	MGR_OK = 0,		/* exit 0 */
+	MGR_FAILED = 1,		/* some work failed: exit 1 */
+	MGR_UNAVAILABLE = 2,	/* an action not in this version: exit 2 */
+	MGR_LOCKED = 75,	/* another run holds the lock: exit 75 */
+};
+
+/*
+ * One run on a loaded, valid configuration: open the log, take the lock
+ * (not for status-only runs), print the status, and refuse (with a message)
+ * the actions this version cannot do yet.
+ */
+enum mgr_result mgr_run(const struct conf *c, const struct conf_topdir *td,
+    const struct mgr_opts *o);
+
+/* The status display (cli.md §7, §7.2), through the logger (stdout + log). */
+int mgr_status_text(const struct conf *c, const struct conf_topdir *td,
+    const struct mgr_opts *o, time_t now);
+
+/* The JSON status document (cli.md §7.3) on fp. */
+int mgr_status_json(const struct conf *c, const struct conf_topdir *td,
+    const struct mgr_opts *o, time_t now, FILE *fp);
+
+#endif /* SSLM_MGR_H */

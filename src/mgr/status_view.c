@@ -1,0 +1,175 @@
+/*
+ * Gather the status of one service: its curr and next certificates, the
+ * renew decision and whether a roll is due. Read-only: certificates and
+ * link targets are read, private keys never are.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "mgr/status_view.h"
+#include "store/store.h"
+
+void
+svc_view_init(struct svc_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	crypto_cert_info_init(&v->curr.ci);
+	crypto_cert_info_init(&v->next.ci);
+	strvec_init(&v->warnings);
+}
+
+static void
+cert_view_clear(struct cert_view *cv)
+{
+	free(cv->db);
+	free(cv->dir);
+	free(cv->error);
+	crypto_cert_info_clear(&cv->ci);
+}
+
+void
+svc_view_clear(struct svc_view *v)
+{
+	free(v->svc_dir);
+	cert_view_clear(&v->curr);
+	cert_view_clear(&v->next);
+	strvec_clear(&v->warnings);
+	svc_view_init(v);
+}
+
+/* Resolve one link and read its cert.pem (layout.md §3, §4). */
+static int
+load_cert(struct cert_view *cv, const char *svc_dir, enum store_link which)
+{
+	struct sslm_err err;
+	struct stat st;
+	char *cert = NULL, *tlsa = NULL;
+	int r, rc = -1;
+
+	sslm_err_clear(&err);
+	r = store_link_resolve(svc_dir, which, &cv->db, &cv->dir, &err);
+	if (r == -1) {
+		cv->link_error = true;
+		if ((cv->error = strdup(err.msg)) == NULL)
+			goto out;
+		rc = 0;
+		goto out;
+	}
+	if (r == 0) {
+		rc = 0;
+		goto out;
+	}
+	cv->present = true;
+	cv->staging = store_dataset_is_staging(cv->dir);
+	if ((cert = fs_path_join(cv->dir, "cert.pem")) == NULL ||
+	    (tlsa = fs_path_join(cv->dir, "tlsa.rr")) == NULL)
+		goto out;
+	cv->has_tlsa_rr = fs_is_file(tlsa);
+	if (stat(cert, &st) == 0)
+		cv->cert_mtime = st.st_mtime;
+	if (crypto_cert_info_read(cert, &cv->ci, &err) == 0)
+		cv->readable = true;
+	else if ((cv->error = strdup(err.msg)) == NULL)
+		goto out;
+	rc = 0;
+ out:
+	free(cert);
+	free(tlsa);
+	return rc;
+}
+
+/* Renew decision without a random draw (cli.md §7.2: a status run makes
+ * none): due when left - T <= 0. */
+static void
+decide_renew(struct svc_view *v, time_t now)
+{
+	const struct crypto_cert_info *ci = &v->curr.ci;
+	double lifetime, left;
+
+	if (!v->curr.readable) {
+		v->renew_due = true;
+		return;
+	}
+	lifetime = (double)(ci->not_after - ci->not_before) / 86400.0;
+	left = (double)(ci->not_after - now) / 86400.0;
+	v->target = conf_renew_eval(&v->svc->renew.target, lifetime);
+	v->rand_adj = conf_renew_eval(&v->svc->renew.rand_adj, lifetime);
+	v->days_to_renew = left - v->target;
+	v->renew_known = true;
+	v->renew_due = v->days_to_renew <= 0;
+}
+
+/* Roll gates in the order of lifecycle.md §5.1: age, staging, tlsa.rr,
+ * DANE gate. */
+static void
+decide_roll(struct svc_view *v, const struct mgr_opts *o, time_t now)
+{
+	const struct cert_view *nx = &v->next;
+	time_t born;
+	long long age;
+
+	if (!nx->readable)
+		return;
+	v->roll_shown = true;
+	born = nx->ci.not_before > nx->cert_mtime ? nx->ci.not_before : nx->cert_mtime;
+	age = (long long)(now - born);
+	if (age < 0)
+		age = 0;
+	v->age_mins = age / 60 < 1 ? 1 : age / 60;
+	v->roll_due = age >= (long long)o->min_roll_mins * 60 || !v->curr.readable;
+	if (!v->roll_due)
+		v->mins_left = ((long long)o->min_roll_mins * 60 - age + 59) / 60;
+	v->roll_staging = nx->staging && !o->test;
+	v->roll_no_tlsa = v->svc->n_dane > 0 && !nx->has_tlsa_rr;
+	v->gate = v->svc->n_dane > 0 ? GATE_UNKNOWN : GATE_NOT_NEEDED;
+}
+
+/* The chain's first certificate is the issuer (layout.md §4.2). */
+static int
+check_issuer_outlived(struct svc_view *v, const struct cert_view *cv,
+    const char *label)
+{
+	struct crypto_cert_info issuer;
+	struct sslm_err err;
+	char *chain = NULL, date[CRYPTO_FMT_MAX];
+	int rc = 0;
+
+	if (!cv->readable || v->svc->signer == CONF_SIGNER_SELF)
+		return 0;
+	crypto_cert_info_init(&issuer);
+	if ((chain = fs_path_join(cv->dir, "chain.pem")) == NULL)
+		return -1;
+	if (crypto_cert_info_read(chain, &issuer, &err) == 0 &&
+	    issuer.not_after < cv->ci.not_after) {
+		crypto_fmt_date(issuer.not_after, date, sizeof(date));
+		rc = strvec_push_owned(&v->warnings, str_printf(
+		    "%s certificate outlives its issuer (issuer expires %s)",
+		    label, date));
+	}
+	crypto_cert_info_clear(&issuer);
+	free(chain);
+	return rc;
+}
+
+int
+svc_view_load(struct svc_view *v, const struct conf *c,
+    const struct conf_service *svc, const struct mgr_opts *o, time_t now)
+{
+	v->svc = svc;
+	v->svc_dir = str_printf("%s/certs/%s/%s", c->top, svc->group, svc->service);
+	if (v->svc_dir == NULL)
+		return -1;
+	if (load_cert(&v->curr, v->svc_dir, STORE_CURR) == -1 ||
+	    load_cert(&v->next, v->svc_dir, STORE_NEXT) == -1)
+		return -1;
+	decide_renew(v, now);
+	decide_roll(v, o, now);
+	if (check_issuer_outlived(v, &v->curr, "curr") == -1 ||
+	    check_issuer_outlived(v, &v->next, "next") == -1)
+		return -1;
+	return 0;
+}
