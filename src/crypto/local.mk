@@ -1,1 +1,60 @@
-# crypto: sources and unit tests
+# crypto/: OpenSSL: PEM reading, certificate summaries (keys, CSRs, signing,
+# verification, DH and TLSA hashes to follow)
+libsslm_a_SOURCES += \
+	src/crypto/crypto.h \
+	src/crypto/crypto_int.h \
+	src/crypto/cert_info.c \
+	src/crypto/file.c \
+	src/crypto/fmt.c \
+	src/crypto/ossl_err.c \
+	src/crypto/pem.c
+
+# One Check runner ("crypto positive" / "crypto negative" suites), helpers in
+# test_crypto.c, tests per topic in test_crypto_*.c.
+check_PROGRAMS += tests/unit/test_crypto
+TESTS += tests/unit/test_crypto
+tests_unit_test_crypto_SOURCES = \
+	tests/unit/test_crypto.h \
+	tests/unit/test_crypto.c \
+	tests/unit/test_crypto_info.c \
+	tests/unit/test_crypto_pem.c
+tests_unit_test_crypto_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_crypto_LDADD = $(UNIT_LIBS)
+
+EXTRA_DIST += \
+	tests/data/crypto/07-trusted-certificate.chain-with-trusted-root.pem \
+	tests/data/crypto/07-trusted-certificate.intermediate.pem \
+	tests/data/crypto/07-trusted-certificate.leaf.pem \
+	tests/data/crypto/07-trusted-certificate.root-plain.pem \
+	tests/data/crypto/07-trusted-certificate.root-trusted.pem \
+	tests/data/crypto/08-crlf-chain.chain-leading-blank-crlf.pem \
+	tests/data/crypto/08-crlf-chain.fullchain-crlf-noeol.pem \
+	tests/data/crypto/08-crlf-chain.fullchain-crlf.pem \
+	tests/data/crypto/08-crlf-chain.fullchain-mixed.pem \
+	tests/data/crypto/10-key-formats.cert.pem \
+	tests/data/crypto/10-key-formats.rsa-pkcs1-encrypted.pem \
+	tests/data/crypto/10-key-formats.rsa-pkcs8-encrypted.pem \
+	tests/data/crypto/10-key-formats.rsa-pkcs8.pem \
+	tests/data/crypto/README.md \
+	tests/data/crypto/bad-san.pem \
+	tests/data/crypto/bad-time.pem \
+	tests/data/crypto/bundle.pem \
+	tests/data/crypto/chain-with-trusted.pem \
+	tests/data/crypto/ctrl-cn.pem \
+	tests/data/crypto/dsa-2048.pem \
+	tests/data/crypto/dup-san.pem \
+	tests/data/crypto/ed25519.pem \
+	tests/data/crypto/ed448.pem \
+	tests/data/crypto/empty.pem \
+	tests/data/crypto/fullchain-crlf-noeol.pem \
+	tests/data/crypto/fullchain-crlf.pem \
+	tests/data/crypto/fullchain-garbage.pem \
+	tests/data/crypto/fullchain.pem \
+	tests/data/crypto/leaf-p256.der \
+	tests/data/crypto/leaf-p256.pem \
+	tests/data/crypto/nocn-p521.pem \
+	tests/data/crypto/not-pem.txt \
+	tests/data/crypto/root-p384-trusted.pem \
+	tests/data/crypto/root-p384.pem \
+	tests/data/crypto/rsa-2048.pem \
+	tests/data/crypto/x25519.pem

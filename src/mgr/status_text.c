@@ -70,8 +70,10 @@ print_cert(const char *label, const struct cert_view *cv, time_t now, bool verbo
 	    ci->lifetime_days);
 	log_msg(RLABEL "CN=%s O=%s", "issuer", nz(ci->issuer_cn), nz(ci->issuer_o));
 	log_msg(RLABEL "CN=%s", "subject", nz(ci->subject_cn));
-	log_msg(RLABEL "pubkey-%s", "pubkey", ci->key_desc != NULL ?
-	    ci->key_desc : "unknown");
+	if (ci->key_desc != NULL)
+		log_msg(RLABEL "pubkey-%s", "pubkey", ci->key_desc);
+	else
+		log_msg(RLABEL "%s", "pubkey", "key type unknown");
 	if (verbose) {
 		print_sans(ci);
 		log_msg(RLABEL "%s", "sig_algo", nz(ci->sig_algo));

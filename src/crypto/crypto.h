@@ -1,0 +1,165 @@
+/*
+ * crypto/ — everything OpenSSL: reading PEM input, describing certificates
+ * (and later keys, CSRs, local CA signing, verification, DH, TLSA hashes).
+ *
+ * This header is the folder's front door; nothing else in src/crypto/ is
+ * included from outside it. Only OpenSSL 3 APIs are used (no deprecated
+ * calls). Every function here leaves the OpenSSL error queue empty: errors
+ * it finds there are copied into the struct sslm_err message.
+ */
+#ifndef SSLM_CRYPTO_H
+#define SSLM_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#include "common/common.h"
+
+/* Largest PEM file the readers accept from disk. Certificates, chains and
+ * bundles are a few KiB; anything near this is not what we are looking for. */
+#define CRYPTO_PEM_MAX (1024 * 1024)
+
+/* ---- PEM certificates --------------------------------------------------- */
+
+/*
+ * Read every certificate of a PEM text (crypto.md §6), in file order.
+ *
+ * buf/len: the text (need not be NUL-terminated; may hold NUL bytes).
+ * name:    how the input is named in messages (a path); NULL means "PEM input".
+ * out:     on success a new stack the caller frees with crypto_certs_free().
+ *
+ * Tolerated: CRLF or LF line ends (also mixed), no final newline, blank
+ * lines and any text outside blocks (e.g. "Bag Attributes", "subject=" lines),
+ * lines starting with '#', leading/trailing blanks on a line, RFC 1421
+ * header lines ("Name: value") at the top of a block.
+ *
+ * Certificate blocks are those labelled CERTIFICATE, X509 CERTIFICATE and
+ * TRUSTED CERTIFICATE; other blocks (keys, CSRs, CRLs, parameters) are
+ * skipped, so a bundle.pem (key first) yields its certificates. A TRUSTED
+ * CERTIFICATE is read like PEM_read_bio_X509_AUX does (DER certificate
+ * followed by OpenSSL's trust data) and the trust data is then dropped: the
+ * X509 returned is a plain certificate, and its DER encoding is the
+ * certificate only.
+ *
+ * Returns the number of certificates (>= 1), or -1 with err set, e.g.
+ *   "<name>: no certificate found (found PRIVATE KEY instead)"
+ *   "<name>: certificate 2: bad base64 (character '!' on line 35)"
+ *   "<name>: certificate 1: not a valid certificate: <OpenSSL reason>"
+ *   "<name>: certificate 1: 48 bytes of extra data after the certificate ..."
+ *   "<name>: CERTIFICATE block starting on line 12 has no END line"
+ * Finding no certificate at all is an error. Any damaged certificate block
+ * fails the whole read (a chain with a hole in it is not a chain).
+ */
+int crypto_pem_read_certs(const char *buf, size_t len, const char *name,
+    STACK_OF(X509) **out, struct sslm_err *err);
+
+/* Free a stack from crypto_pem_read_certs() and its certificates; NULL-safe. */
+void crypto_certs_free(STACK_OF(X509) *certs);
+
+/* ---- certificate summary (status display, cli.md §7 / §7.3) ------------ */
+
+/*
+ * What the status display and sslm-info show of one certificate. The struct
+ * owns its strings. Every string is safe to print: C0 control characters,
+ * DEL and C1 controls are replaced by '?' (a CN holding ESC[31m cannot
+ * colour a terminal or a log), and DNS names keep only ASCII.
+ */
+struct crypto_cert_info {
+	time_t not_before, not_after;   /* UTC seconds since the epoch */
+	/* (not_after - not_before) in days, rounded to the nearest whole day
+	 * (half a day rounds away from zero): a 90-day ACME cert whose
+	 * notAfter is notBefore + 90d - 1s reports 90. */
+	long lifetime_days;
+	/* First CN / first O of the name, UTF-8; NULL when the name has no such
+	 * attribute (callers print "" for NULL). */
+	char *issuer_cn, *issuer_o;
+	char *subject_cn;
+	/*
+	 * Public key, without the "pubkey-" prefix the text layout adds:
+	 *   EC: the curve's SEC name where one exists: "secp256r1" (OpenSSL
+	 *       calls P-256 "prime256v1"; the spec and the original print the
+	 *       SEC name), "secp384r1", "secp521r1"; other named curves as
+	 *       OpenSSL's short name ("brainpoolP256r1").
+	 *   RSA and RSA-PSS: "rsa-<modulus bits>"; DSA: "dsa-<bits>";
+	 *   DH: "dh-<bits>"; "ed25519", "ed448", "x25519", "x448".
+	 * NULL when the key type is not one of these or OpenSSL cannot decode
+	 * it (callers print "key type unknown", tools.md §2.6).
+	 */
+	char *key_desc;
+	/* SAN entries: every DNS name in certificate order, then every IP
+	 * address in certificate order (IPv4 dotted quad; IPv6 RFC 5952:
+	 * lower case, longest run of two or more zero groups as "::" (the first
+	 * on a tie), "::ffff:a.b.c.d" for IPv4-mapped addresses). Other SAN
+	 * types and IP entries that are not 4 or 16 bytes are left out. Empty
+	 * when there is no SAN extension. */
+	struct strvec sans;
+	/* Signature algorithm, OpenSSL long name: "ecdsa-with-SHA384",
+	 * "sha256WithRSAEncryption", "ED25519"; dotted OID when unknown. */
+	char *sig_algo;
+	bool is_ca;                     /* basicConstraints cA = TRUE */
+};
+
+/* Put ci in the empty state (all NULL / 0); needed before first use. */
+void crypto_cert_info_init(struct crypto_cert_info *ci);
+/* Free what ci holds and put it back in the empty state; NULL-safe. */
+void crypto_cert_info_clear(struct crypto_cert_info *ci);
+
+/*
+ * Fill ci from the FIRST certificate of the PEM file at path (cert.pem,
+ * fullchain.pem, bundle.pem). ci must have been initialised; any previous
+ * content is freed first. Later blocks of the file are not examined. The file
+ * must be a regular file of at most CRYPTO_PEM_MAX bytes (a FIFO is refused,
+ * never waited on). 0 on success; -1 with err set ("<path>: cannot open: No
+ * such file or directory", the crypto_pem_read_certs() messages, ...) and ci
+ * empty on failure.
+ */
+int crypto_cert_info_read(const char *path, struct crypto_cert_info *ci,
+    struct sslm_err *err);
+
+/* The same from a PEM text in memory; name as for crypto_pem_read_certs(). */
+int crypto_cert_info_from_pem(const char *pem, size_t len, const char *name,
+    struct crypto_cert_info *ci, struct sslm_err *err);
+
+/* The same from a certificate already parsed (e.g. each member of a chain);
+ * name (NULL: "certificate") prefixes the messages. x is not const only
+ * because OpenSSL caches its decoded extensions inside it. */
+int crypto_cert_info_from_x509(X509 *x, const char *name,
+    struct crypto_cert_info *ci, struct sslm_err *err);
+
+/* ---- status formatting (cli.md §7, tools.md §2.3, §2.5) ----------------- */
+
+/* Size that always fits crypto_fmt_remain(), crypto_fmt_date() and
+ * crypto_fmt_ip() output (the longest IPv6 text is 39 characters). */
+#define CRYPTO_FMT_MAX 48
+
+/*
+ * A duration in the 7.x status layout: "%4dd HH:MM:SS" = whole days
+ * right-aligned in 4 columns, 'd', a space, then the rest of the day.
+ * 3305703 s -> "  38d 06:15:03".
+ * Negative durations (an expired certificate) are formatted from the
+ * absolute value with a minus sign glued to the day count, inside the same
+ * 4 columns: -273906 s -> "  -3d 04:05:06", -1 s -> "  -0d 00:00:01"
+ * (tools.md §2.3; fixes the original's quirk cli.md C13 / tools.md I4).
+ * Wider day counts simply widen the field. out is always NUL-terminated
+ * (truncated if n is too small; CRYPTO_FMT_MAX is enough).
+ */
+void crypto_fmt_remain(long long seconds, char *out, size_t n);
+
+/* "YYYY-MM-DD HH:MM:SS UTC" (7.x <DATE>); "" if t cannot be represented. */
+void crypto_fmt_date(time_t t, char *out, size_t n);
+
+/*
+ * An IP address as the SAN list shows it: len 4 -> dotted quad; len 16 ->
+ * RFC 5952 text (lower case, no leading zeros, the first longest run of two
+ * or more zero groups as "::", a single zero group stays "0") with the
+ * dotted quad kept for IPv4-mapped addresses ("::ffff:198.51.100.7", RFC
+ * 5952 §5; openssl x509 -text prints 0:0:0:0:0:FFFF:C633:6407). 0, or -1
+ * (out untouched) when len is neither 4 nor 16 or n is 0. out is always
+ * NUL-terminated; CRYPTO_FMT_MAX is enough.
+ */
+int crypto_fmt_ip(const unsigned char *addr, size_t len, char *out, size_t n);
+
+#endif /* SSLM_CRYPTO_H */
