@@ -26,19 +26,7 @@ store_link_name(enum store_link which)
 bool
 store_is_dbname(const char *name)
 {
-	/* YYYYMMDD-HH:MM:SS */
-	static const char shape[] = "99999999-99:99:99";
-
-	if (strlen(name) != sizeof(shape) - 1)
-		return false;
-	for (size_t i = 0; shape[i] != '\0'; i++) {
-		if (shape[i] == '9') {
-			if (name[i] < '0' || name[i] > '9')
-				return false;
-		} else if (name[i] != shape[i])
-			return false;
-	}
-	return true;
+	return time_is_stamp_db(name);
 }
 
 int
