@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "common/common.h"
@@ -161,5 +162,104 @@ void crypto_fmt_date(time_t t, char *out, size_t n);
  * NUL-terminated; CRYPTO_FMT_MAX is enough.
  */
 int crypto_fmt_ip(const unsigned char *addr, size_t len, char *out, size_t n);
+
+/* ---- keys (crypto.md §1) -------------------------------------------------
+ * To be implemented in src/crypto/key.c. */
+
+enum crypto_key_type {
+	CRYPTO_KEY_EC,
+	CRYPTO_KEY_RSA,
+	CRYPTO_KEY_ED25519,
+};
+
+struct crypto_key_spec {
+	enum crypto_key_type type;
+	const char *curve;	/* EC: "secp256r1", "secp384r1", "secp521r1"
+				 * (aliases prime256v1, P-256, P-384, P-521) */
+	int rsa_bits;		/* RSA: 2048..16384, exponent 65537 */
+};
+
+/* A new key (named curve, uncompressed point for EC). NULL with err set. */
+EVP_PKEY *crypto_key_generate(const struct crypto_key_spec *spec,
+    struct sslm_err *err);
+
+/* The key as unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY") in a new heap
+ * buffer; the caller wipes and frees it with crypto_secret_free(). */
+int crypto_key_to_pem(EVP_PKEY *key, char **pem, size_t *len,
+    struct sslm_err *err);
+
+/* OPENSSL_cleanse then free; NULL-safe. For every buffer that held a key. */
+void crypto_secret_free(char *buf, size_t len);
+
+/*
+ * Read a private key: PKCS#8 "PRIVATE KEY" or the traditional RSA/EC forms.
+ * An encrypted key is never decrypted and never prompts: the error reads
+ * "<name>: encrypted private key (passphrase needed)". The file buffer is
+ * wiped before it is freed.
+ */
+EVP_PKEY *crypto_key_read(const char *path, struct sslm_err *err);
+EVP_PKEY *crypto_key_from_pem(const char *buf, size_t len, const char *name,
+    struct sslm_err *err);
+
+/* True when the public halves of a and b are the same key. */
+bool crypto_key_matches(EVP_PKEY *a, EVP_PKEY *b);
+
+/* ---- CSR (crypto.md §3) ---------------------------------------------------
+ * To be implemented in src/crypto/csr.c. */
+
+/* Subject attributes; NULL or "" are omitted (C: no empty attributes). */
+struct crypto_name {
+	const char *CN, *C, *ST, *L, *O, *OU, *email;
+};
+
+struct crypto_san {
+	bool is_ip;
+	const char *dns;		/* DNS name (is_ip false) */
+	unsigned char addr[16];		/* IP (is_ip true) */
+	int addr_len;			/* 4 or 16 */
+};
+
+struct crypto_csr_spec {
+	struct crypto_name subject;
+	const struct crypto_san *sans;	/* already normalised and de-duplicated,
+					 * CN first when it was not in sans */
+	size_t n_sans;
+	bool is_ca;			/* group "ca": CA:TRUE, keyCertSign... */
+};
+
+/* A CSR signed with key (SHA-384; pure Ed25519 for Ed25519 keys) holding
+ * the six extensions of crypto.md §3.3 in order. */
+X509_REQ *crypto_csr_build(EVP_PKEY *key, const struct crypto_csr_spec *spec,
+    struct sslm_err *err);
+int crypto_csr_to_pem(X509_REQ *req, char **pem, size_t *len,
+    struct sslm_err *err);
+X509_REQ *crypto_csr_read(const char *path, struct sslm_err *err);
+
+/* ---- local signing (crypto.md §4) -----------------------------------------
+ * To be implemented in src/crypto/sign.c. */
+
+struct crypto_sign_spec {
+	int days;			/* validity: max(1, sign_end_days) */
+	const char *digest;		/* "sha256", "sha384", ... (ignored for
+					 * Ed25519 signers); NULL = sha384 */
+	time_t not_before;		/* 0 = now */
+};
+
+/* A self-signed certificate from req, signed by key (the CSR's own key).
+ * AKI = its own SKI. */
+X509 *crypto_sign_self(X509_REQ *req, EVP_PKEY *key,
+    const struct crypto_sign_spec *spec, struct sslm_err *err);
+
+/* A certificate for req issued by a local CA (ca_cert/ca_key): issuer = CA
+ * subject, extensions copied from the CSR except AKI = the CA's SKI
+ * (crypto.md §4.4, the original's AKI bug fixed), random 159-bit serial. */
+X509 *crypto_sign_by_ca(X509_REQ *req, X509 *ca_cert, EVP_PKEY *ca_key,
+    const struct crypto_sign_spec *spec, struct sslm_err *err);
+
+int crypto_cert_to_pem(X509 *cert, char **pem, size_t *len,
+    struct sslm_err *err);
+
+/* The first certificate of a PEM file. */
+X509 *crypto_cert_read(const char *path, struct sslm_err *err);
 
 #endif /* SSLM_CRYPTO_H */

@@ -1,0 +1,1 @@
+# deploy/: production tree (local), later remote mirrors and restarts
