@@ -16,35 +16,49 @@
 #define EXIT_USAGE	2
 #define EXIT_LOCKED	75
 
-/* Actions of cli.md §3 that this version cannot perform yet, by name. */
+/* Actions of cli.md §3 that this version cannot perform yet, by name:
+ * they need the DNS and restart work of later versions. */
 static int
 note_unavailable(const struct cli_request *req, struct strvec *out)
 {
-	const struct {
-		bool on;
-		const char *name;
-	} acts[] = {
-		{ req->renew, "renew" },
-		{ req->roll, "roll" },
-		{ req->dns_refresh, "dns-refresh" },
-		{ req->clean_keep >= 0, "clean-keep" },
-		{ req->clean_all, "clean-all" },
-		{ req->keys, "new-keys" },
-		{ req->csr, "new-csr" },
-		{ req->cert, "new-cert" },
-		{ req->copy, "copy-csr" },
-		{ req->ntoc, "next-to-curr" },
-		{ req->certs_prod, "certs-to-prod" },
-		{ req->fsr, "force-server-restarts" },
-	};
-
-	for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
-		if (acts[i].on && strvec_push(out, acts[i].name) == -1)
-			return -1;
-	/* A run with neither -s nor an action cleans old data sets. */
-	if (!req->status && !cli_has_action(req) && strvec_push(out, "clean") == -1)
+	if (req->dns_refresh && strvec_push(out, "dns-refresh") == -1)
+		return -1;
+	if (req->fsr && strvec_push(out, "force-server-restarts") == -1)
 		return -1;
 	return 0;
+}
+
+/* The per-run tasks of cli.md §5.1, in mgr's terms. */
+static void
+make_tasks(const struct cli_request *req, struct mgr_tasks *mt)
+{
+	struct cli_tasks t;
+
+	cli_tasks_derive(req, &t);
+	mt->reuse = t.reuse;
+	mt->new_keys = t.new_keys;
+	mt->copy_curr_to_next = t.copy_curr_to_next;
+	mt->new_csr = t.new_csr;
+	mt->new_cert = t.new_cert;
+	mt->renew_cert = t.renew_cert;
+	mt->new_next = t.new_next;
+	mt->next_to_curr = t.next_to_curr;
+	mt->roll_next_to_curr = t.roll_next_to_curr;
+	mt->certs_prod = t.certs_prod;
+	mt->force_restarts = t.force_restarts;
+}
+
+/* The §5.1 warnings for odd but allowed combinations. */
+static void
+print_task_warnings(const struct cli_request *req)
+{
+	struct strvec w;
+
+	strvec_init(&w);
+	if (cli_task_warnings(req, &w) >= 0)
+		for (size_t i = 0; i < w.n; i++)
+			fprintf(stderr, "warning: %s\n", w.v[i]);
+	strvec_clear(&w);
 }
 
 /* The positional selection in config's terms (config knows nothing of argv). */
@@ -114,6 +128,13 @@ main(int argc, char *argv[])
 	opts.force = req.force;
 	opts.min_roll_mins = req.roll_mins >= 0 ? req.roll_mins : conf.g.min_roll_mins;
 	opts.clean_keep = req.clean_keep >= 0 ? req.clean_keep : conf.g.clean_keep;
+	opts.clean_all = req.clean_all;
+	opts.dns_refresh = req.dns_refresh;
+	opts.dev = req.mode == CLI_DEV;
+	make_tasks(&req, &opts.tasks);
+	print_task_warnings(&req);
+	if (req.clean_keep_raised)
+		fprintf(stderr, "sslm-mgr: -clean-keep below 1 raised to 1\n");
 	if (note_unavailable(&req, &opts.unavailable) == -1)
 		goto oom;
 

@@ -164,7 +164,7 @@ void crypto_fmt_date(time_t t, char *out, size_t n);
 int crypto_fmt_ip(const unsigned char *addr, size_t len, char *out, size_t n);
 
 /* ---- keys (crypto.md §1) -------------------------------------------------
- * To be implemented in src/crypto/key.c. */
+ * src/crypto/key.c. */
 
 enum crypto_key_type {
 	CRYPTO_KEY_EC,
@@ -175,11 +175,15 @@ enum crypto_key_type {
 struct crypto_key_spec {
 	enum crypto_key_type type;
 	const char *curve;	/* EC: "secp256r1", "secp384r1", "secp521r1"
-				 * (aliases prime256v1, P-256, P-384, P-521) */
+				 * (aliases prime256v1, P-256, P-384, P-521;
+				 * case-insensitive); NULL = secp384r1 */
 	int rsa_bits;		/* RSA: 2048..16384, exponent 65537 */
 };
 
-/* A new key (named curve, uncompressed point for EC). NULL with err set. */
+/* A new key (named curve, uncompressed point for EC); fields the type does
+ * not use are ignored. NULL with err set: "unknown EC curve 'x' (use
+ * secp256r1, ...)", "RSA key length must be >= 2048 and <= 16384 bits (got
+ * 1024)", "unknown key type 7 (...)". */
 EVP_PKEY *crypto_key_generate(const struct crypto_key_spec *spec,
     struct sslm_err *err);
 
@@ -193,19 +197,25 @@ void crypto_secret_free(char *buf, size_t len);
 
 /*
  * Read a private key: PKCS#8 "PRIVATE KEY" or the traditional RSA/EC forms.
+ * The first block whose label ends in "PRIVATE KEY" is taken (other blocks,
+ * e.g. the certificates of a bundle.pem, are skipped); LF or CRLF.
  * An encrypted key is never decrypted and never prompts: the error reads
- * "<name>: encrypted private key (passphrase needed)". The file buffer is
- * wiped before it is freed.
+ * "<name>: encrypted private key (passphrase needed)". Other errors:
+ * "<name>: no private key found (found CERTIFICATE instead)", "<name>: not a
+ * valid private key: <OpenSSL reason>", "<path>: cannot open: ...". The
+ * file buffer is wiped before it is freed. name NULL = "private key".
+ * The key type is not checked here (crypto_csr_build and the signers do).
  */
 EVP_PKEY *crypto_key_read(const char *path, struct sslm_err *err);
 EVP_PKEY *crypto_key_from_pem(const char *buf, size_t len, const char *name,
     struct sslm_err *err);
 
-/* True when the public halves of a and b are the same key. */
+/* True when the public halves of a and b are the same key; false for NULL
+ * or keys of different types (nothing is left on the error queue). */
 bool crypto_key_matches(EVP_PKEY *a, EVP_PKEY *b);
 
 /* ---- CSR (crypto.md §3) ---------------------------------------------------
- * To be implemented in src/crypto/csr.c. */
+ * src/crypto/csr.c (extensions in ext.c). */
 
 /* Subject attributes; NULL or "" are omitted (C: no empty attributes). */
 struct crypto_name {
@@ -227,39 +237,179 @@ struct crypto_csr_spec {
 	bool is_ca;			/* group "ca": CA:TRUE, keyCertSign... */
 };
 
-/* A CSR signed with key (SHA-384; pure Ed25519 for Ed25519 keys) holding
- * the six extensions of crypto.md §3.3 in order. */
+/*
+ * A CSR signed with key (SHA-384; pure Ed25519 for Ed25519 keys) holding
+ * the six extensions of crypto.md §3.3 in order. key must be EC, RSA or
+ * Ed25519. The caller normalises names (config.md §5.3); this function
+ * still refuses what must never reach a CSR, with err set:
+ *   subject: control characters; CN and email not ASCII ("... write an IDN
+ *   as its xn-- A-label"); C not two letters; longer than the X.520 bounds
+ *   (CN, O, OU 64 characters, ST, L, email 128);
+ *   SAN: an empty list ("no subject alternative names"), a DNS name that is
+ *   empty, over 253 characters, not ASCII, or an IP address/CIDR (case 16:
+ *   "SAN '192.0.2.10': an IP address given as a DNS name ..."), an IP entry
+ *   not 4 or 16 bytes.
+ * With an empty subject (no attribute given, case 14) the SAN extension is
+ * critical (RFC 5280 §4.2.1.6); otherwise it is not.
+ */
 X509_REQ *crypto_csr_build(EVP_PKEY *key, const struct crypto_csr_spec *spec,
     struct sslm_err *err);
+/* PEM "BEGIN CERTIFICATE REQUEST" in a new NUL-terminated heap buffer
+ * (*len without the NUL); the caller frees it. */
 int crypto_csr_to_pem(X509_REQ *req, char **pem, size_t *len,
     struct sslm_err *err);
+/* The first CERTIFICATE REQUEST block of a PEM file (its signature is not
+ * checked here; the signers do). "<path>: no certificate request found",
+ * "<path>: not a valid certificate request: <OpenSSL reason>". */
 X509_REQ *crypto_csr_read(const char *path, struct sslm_err *err);
 
 /* ---- local signing (crypto.md §4) -----------------------------------------
- * To be implemented in src/crypto/sign.c. */
+ * src/crypto/sign.c. Both signers check that the CSR's signature verifies
+ * (proof of possession) and then copy its subject, public key and every
+ * extension in order and criticality, except: the authorityKeyIdentifier
+ * becomes keyIdentifier = the issuer's key id at the same place (appended
+ * when the CSR has none), and with an empty subject the SAN is made
+ * critical. v3, random positive serial of at most 159 bits, notBefore =
+ * not_before (whole seconds), notAfter = notBefore + days * 86400.
+ * Errors: "unknown digest 'md5' (use sha224, sha256, ...)" (checked for
+ * every signer), "validity of 0 days: must be at least 1", "signing key:
+ * unsupported key type ED448 (...)", "CSR: its signature does not verify".
+ * Note: OpenSSL 3.0 signs ECDSA with SHA-3 but cannot verify such
+ * signatures ("unknown signature algorithm", openssl/openssl#21224), so an
+ * EC CA with digest sha3_* issues certificates OpenSSL 3.0 clients reject;
+ * RSA signers are fine. */
 
 struct crypto_sign_spec {
 	int days;			/* validity: max(1, sign_end_days) */
-	const char *digest;		/* "sha256", "sha384", ... (ignored for
-					 * Ed25519 signers); NULL = sha384 */
+	const char *digest;		/* "sha224" ... "sha512", "sha3_224" ...
+					 * "sha3_512", case-insensitive, '-' or '_';
+					 * ignored for Ed25519 signers (but must be
+					 * valid); NULL or "" = sha384 */
 	time_t not_before;		/* 0 = now */
 };
 
-/* A self-signed certificate from req, signed by key (the CSR's own key).
- * AKI = its own SKI. */
+/* A self-signed certificate from req, signed by key, which must be the
+ * CSR's own key ("the signing key does not match the CSR's public key").
+ * Issuer = subject; AKI = its own SKI (the CSR's). */
 X509 *crypto_sign_self(X509_REQ *req, EVP_PKEY *key,
     const struct crypto_sign_spec *spec, struct sslm_err *err);
 
 /* A certificate for req issued by a local CA (ca_cert/ca_key): issuer = CA
- * subject, extensions copied from the CSR except AKI = the CA's SKI
- * (crypto.md §4.4, the original's AKI bug fixed), random 159-bit serial. */
+ * subject (exact encoding), extensions copied from the CSR except AKI = the
+ * CA's SKI, or SHA-1 of its key when the CA cert has none (crypto.md §4.4,
+ * the original's AKI bug fixed). Errors: "CA key does not match the CA
+ * certificate", "CA certificate is not a CA certificate (...)". Whether the
+ * result outlives the CA is the caller's check (a warning, §4.3). */
 X509 *crypto_sign_by_ca(X509_REQ *req, X509 *ca_cert, EVP_PKEY *ca_key,
     const struct crypto_sign_spec *spec, struct sslm_err *err);
 
+/* PEM "BEGIN CERTIFICATE" in a new NUL-terminated heap buffer (*len
+ * without the NUL); the caller frees it. */
 int crypto_cert_to_pem(X509 *cert, char **pem, size_t *len,
     struct sslm_err *err);
 
-/* The first certificate of a PEM file. */
+/* The first certificate of a PEM file (cert.pem, fullchain.pem), read as
+ * crypto_pem_read_certs() does; later blocks are not parsed. */
 X509 *crypto_cert_read(const char *path, struct sslm_err *err);
+
+/* ---- sslm-info and sslm-verify (tools.md §2-§3, crypto.md §6, §8) -------
+ * In src/crypto/info_*.c and src/crypto/verify.c. Output goes to a BIO the
+ * caller owns (the programs wrap stdout with BIO_new_fp). "now" is the time
+ * remaining and elapsed times are counted from (the programs pass
+ * time(NULL); tests a fixed value). */
+
+/* How each PEM block is laid out. */
+enum crypto_info_style {
+	/* sslm-info: 70 dashes, the input name, an empty line, the summary
+	 * fields of tools.md §2.3. */
+	CRYPTO_INFO_SUMMARY,
+	/* sslm-info -v: 70 dashes, OpenSSL's text dump (what `openssl x509|req|
+	 * pkey -text -noout -nameopt compat` prints, trust settings of a
+	 * TRUSTED CERTIFICATE included), an empty line. */
+	CRYPTO_INFO_VERBOSE,
+	/* sslm-verify: the summary fields, then an empty line (§3.2). */
+	CRYPTO_INFO_FIELDS,
+};
+
+/*
+ * Describe every PEM block of a text (crypto.md §6 splitting: CRLF, text
+ * outside blocks, '#' lines and RFC 1421 headers tolerated) on out. The
+ * label picks the parser: containing "KEY" a key (private, else public;
+ * an encrypted key is never decrypted and never prompts, it is described
+ * as "encrypted private key (passphrase needed)"), containing "REQUEST" a
+ * CSR, anything else a certificate (TRUSTED CERTIFICATE included).
+ * name: how the input is called in the output (a path, or "stdin").
+ * Returns the number of problems, each already reported on out: blocks
+ * that cannot be parsed ("Error: cannot parse <label> block <n> of
+ * <name>"), or 1 for a text without any PEM block ("Error: no PEM block
+ * found in <name>"). 0 means everything was described.
+ */
+int crypto_info_pem(const char *buf, size_t len, const char *name,
+    enum crypto_info_style style, time_t now, BIO *out);
+
+/*
+ * The same for the file at path (a regular file of at most CRYPTO_PEM_MAX
+ * bytes), or standard input when path is NULL (named "stdin", read up to
+ * the same bound). When the input cannot be read, writes
+ * "Error reading <path>" on out and returns -1 with err saying why. The
+ * input buffer is wiped before it is freed (it may hold private keys).
+ */
+int crypto_info_file(const char *path, enum crypto_info_style style,
+    time_t now, BIO *out, struct sslm_err *err);
+
+/* Outcomes of the direct-issuer check (crypto.md §8). */
+enum crypto_verify_result {
+	CRYPTO_VERIFY_OK,               /* "Cert verified" */
+	/* Issuer name differs from the issuer's subject, or the signature
+	 * algorithm is unknown, does not fit the issuer's key type, or differs
+	 * between the signed part and the outer signature. */
+	CRYPTO_VERIFY_BAD_NAME,
+	CRYPTO_VERIFY_BAD_KEY_TYPE,     /* issuer key cannot verify signatures */
+	CRYPTO_VERIFY_BAD_SIGNATURE,    /* signature does not verify */
+	CRYPTO_VERIFY_UNREADABLE,       /* cert or chain file has no usable cert */
+};
+
+/* The crypto.md §8 message of r: one or two lines ("\n" between them), no
+ * final newline; a static string. */
+const char *crypto_verify_message(enum crypto_verify_result r);
+
+/*
+ * Is cert directly issued by issuer? Issuer name = issuer's subject
+ * (X509_NAME_cmp) and the signature verifies with the issuer's public key;
+ * no dates, key usage, AKI or path checks. Never UNREADABLE. Leaves the
+ * OpenSSL error queue empty. (Not const: OpenSSL caches decoded data
+ * inside the certificates.)
+ */
+enum crypto_verify_result crypto_verify_issued_by(X509 *cert, X509 *issuer);
+
+/*
+ * The first certificate of cert_path checked against the first certificate
+ * of chain_path. CRYPTO_VERIFY_UNREADABLE with err set when either file
+ * cannot be read or holds no readable certificate.
+ */
+enum crypto_verify_result crypto_verify_files(const char *cert_path,
+    const char *chain_path, struct sslm_err *err);
+
+/*
+ * sslm-verify's argument (tools.md §3.1): a directory, or a regular file
+ * whose directory is meant ("cert.pem" alone means "."). *dir is set to the
+ * directory (a new string, also on failure, for the "Failed to find"
+ * message; NULL only when out of memory). 0 when <dir>/cert.pem and
+ * <dir>/chain.pem are both regular files (symlinks followed), with
+ * *cert_path and *chain_path set to new strings; -1 otherwise. The caller
+ * frees all three.
+ */
+int crypto_verify_locate(const char *arg, char **dir, char **cert_path,
+    char **chain_path);
+
+/*
+ * sslm-verify's report (tools.md §3.2) on out: the verification line (and
+ * the crypto.md §8 message when it failed), "Certificate Info:" with every
+ * block of cert_path, "Chain Info:" with every block of chain_path
+ * (CRYPTO_INFO_FIELDS layout). Returns the verification result; when it is
+ * UNREADABLE, err says which file and why.
+ */
+enum crypto_verify_result crypto_verify_report(const char *cert_path,
+    const char *chain_path, time_t now, BIO *out, struct sslm_err *err);
 
 #endif /* SSLM_CRYPTO_H */

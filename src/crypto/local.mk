@@ -9,6 +9,14 @@ libsslm_a_SOURCES += \
 	src/crypto/ossl_err.c \
 	src/crypto/pem.c
 
+# Keys, CSRs and local CA signing (crypto.md §1-§4).
+libsslm_a_SOURCES += \
+	src/crypto/gen_int.h \
+	src/crypto/csr.c \
+	src/crypto/ext.c \
+	src/crypto/key.c \
+	src/crypto/sign.c
+
 # One Check runner ("crypto positive" / "crypto negative" suites), helpers in
 # test_crypto.c, tests per topic in test_crypto_*.c.
 check_PROGRAMS += tests/unit/test_crypto
@@ -20,6 +28,28 @@ tests_unit_test_crypto_SOURCES = \
 	tests/unit/test_crypto_pem.c
 tests_unit_test_crypto_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_crypto_LDADD = $(UNIT_LIBS)
+
+# Key generation, CSRs and signing: a runner of its own ("crypto gen
+# positive" / "crypto gen negative"), cross-checked with the openssl CLI.
+check_PROGRAMS += tests/unit/test_crypto_gen
+TESTS += tests/unit/test_crypto_gen
+tests_unit_test_crypto_gen_SOURCES = \
+	tests/unit/test_crypto_gen.h \
+	tests/unit/test_crypto_gen.c \
+	tests/unit/test_crypto_gen_chain.c \
+	tests/unit/test_crypto_gen_csr.c \
+	tests/unit/test_crypto_gen_csr_err.c \
+	tests/unit/test_crypto_gen_key.c \
+	tests/unit/test_crypto_gen_sign.c
+tests_unit_test_crypto_gen_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_crypto_gen_LDADD = $(UNIT_LIBS)
+# field-case copies used only by test_crypto_gen (see tests/data/crypto/README.md)
+EXTRA_DIST += \
+	tests/data/crypto/10-key-formats.rsa-pkcs1.pem \
+	tests/data/crypto/14-no-cn-tlsserver.csr.pem \
+	tests/data/crypto/16-ip-san.csr-good.pem \
+	tests/data/crypto/16-ip-san.csr-ip-as-dns-BAD.pem \
+	tests/data/crypto/18-over-100-sans.csr-100.pem
 
 EXTRA_DIST += \
 	tests/data/crypto/07-trusted-certificate.chain-with-trusted-root.pem \
@@ -58,3 +88,26 @@ EXTRA_DIST += \
 	tests/data/crypto/root-p384.pem \
 	tests/data/crypto/rsa-2048.pem \
 	tests/data/crypto/x25519.pem
+
+# sslm-info / sslm-verify: PEM blocks of every kind described, direct-issuer
+# verification (tools.md §2-§3, crypto.md §8).
+libsslm_a_SOURCES += \
+	src/crypto/info_int.h \
+	src/crypto/info_block.c \
+	src/crypto/info_file.c \
+	src/crypto/info_name.c \
+	src/crypto/info_pem.c \
+	src/crypto/verify.c
+
+# Their unit tests: a runner of its own ("tools positive" / "tools
+# negative"); data in tests/data/tools (listed in src/bin/local.mk).
+check_PROGRAMS += tests/unit/test_crypto_tools
+TESTS += tests/unit/test_crypto_tools
+tests_unit_test_crypto_tools_SOURCES = \
+	tests/unit/test_crypto_tools.h \
+	tests/unit/test_crypto_tools.c \
+	tests/unit/test_crypto_tools_info.c \
+	tests/unit/test_crypto_tools_info_errors.c \
+	tests/unit/test_crypto_tools_verify.c
+tests_unit_test_crypto_tools_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_crypto_tools_LDADD = $(UNIT_LIBS)

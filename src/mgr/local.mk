@@ -3,6 +3,11 @@ libsslm_a_SOURCES += \
 	src/mgr/mgr.h \
 	src/mgr/json_writer.h \
 	src/mgr/json_writer.c \
+	src/mgr/run_ctx.h \
+	src/mgr/run_ctx.c \
+	src/mgr/renew.c \
+	src/mgr/roll.c \
+	src/mgr/post.c \
 	src/mgr/status_view.h \
 	src/mgr/status_view.c \
 	src/mgr/status_text.c \

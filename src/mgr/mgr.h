@@ -13,6 +13,21 @@
 #include "common/common.h"
 #include "config/conf.h"
 
+/* The per-run tasks (cli.md §5.1), in mgr's terms. */
+struct mgr_tasks {
+	bool reuse;		/* -r or dev -copy: keep curr's key (and CSR) */
+	bool new_keys;		/* dev -keys, or -renew without reuse */
+	bool copy_curr_to_next;	/* -renew with reuse, or dev -copy */
+	bool new_csr;		/* dev -csr, or -renew */
+	bool new_cert;		/* dev -cert, or -renew -f */
+	bool renew_cert;	/* -renew without -f: only when due */
+	bool new_next;		/* a fresh next data set is built */
+	bool next_to_curr;	/* dev -ntoc, or -roll -f */
+	bool roll_next_to_curr;	/* -roll without -f */
+	bool certs_prod;	/* dev -certs-prod */
+	bool force_restarts;	/* dev -fsr */
+};
+
 /* What the command line asked for, in mgr's terms (bin/ translates). */
 struct mgr_opts {
 	bool verbose;		/* -v or config verb */
@@ -24,6 +39,10 @@ struct mgr_opts {
 	bool force;		/* -f */
 	int min_roll_mins;	/* effective: -roll-mins or config */
 	int clean_keep;		/* effective: -clean-keep or config */
+	bool clean_all;		/* -clean-all */
+	bool dns_refresh;	/* -dns */
+	bool dev;		/* dev mode: next switched even if incomplete */
+	struct mgr_tasks tasks;
 	/* Actions asked for that this version cannot perform yet, named as
 	 * options without dashes ("renew", "roll", ...), in command-line
 	 * spelling order of cli.md §3. */

@@ -1,7 +1,9 @@
 /*
- * One sslm-mgr run on a valid configuration: log, lock, status, and a clear
- * refusal of the actions this version cannot do yet (decisions.md "Actions
- * not built yet": no silent no-ops).
+ * One sslm-mgr run on a valid configuration (lifecycle.md §2): log, lock,
+ * integrity check, the group phase (status, renew, roll per service), the
+ * post phase (production copy, restarts) and cleaning. Actions this version
+ * cannot do yet are refused with a message (decisions.md "Actions not built
+ * yet": no silent no-ops).
  */
 #include "config.h"
 
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include "mgr/mgr.h"
+#include "mgr/run_ctx.h"
 
 #define DASHES "------------------------"
 
@@ -28,22 +31,73 @@ mgr_opts_clear(struct mgr_opts *o)
 	mgr_opts_init(o);
 }
 
-/* A run without -s still lists what it works on (cli.md §5.3). */
+/* The tasks of one service in the fixed order of cli.md §5.2. */
 static void
-list_groups(const struct conf *c)
+service_tasks(struct run_ctx *ctx, struct svc_state *st)
 {
+	const struct mgr_tasks *t = &ctx->o->tasks;
+
+	log_msg("  %s", st->svc->service);
+	if (ctx->o->status)
+		mgr_status_print_service(ctx->c, st->svc, ctx->o, ctx->now);
+	if (t->new_next || t->new_keys || t->new_csr || t->new_cert ||
+	    t->copy_curr_to_next || t->renew_cert)
+		mgr_renew_service(ctx, st);
+	if (!st->failed && (t->next_to_curr || t->roll_next_to_curr))
+		mgr_roll_service(ctx, st);
+	svc_state_update_changes(st);
+	if (st->failed)
+		ctx->any_failed = true;
+}
+
+static void
+group_phase(struct run_ctx *ctx)
+{
+	size_t i = 0;
+
 	log_msg(DASHES);
 	log_msg("Start group/domain tasks :");
-	for (size_t g = 0; g < c->n_groups; g++) {
+	for (size_t g = 0; g < ctx->c->n_groups; g++) {
 		log_msg(DASHES);
-		log_msg("%s", c->groups[g].name);
-		for (size_t s = 0; s < c->groups[g].n_services; s++)
-			log_msg("  %s", c->groups[g].services[s]->service);
+		log_msg("%s", ctx->c->groups[g].name);
+		for (size_t s = 0; s < ctx->c->groups[g].n_services; s++)
+			service_tasks(ctx, &ctx->svcs[i++]);
 	}
 	log_msg("%s", "");
 	log_msg("Done group tasks:");
 	log_msg(DASHES);
 	log_msg("%s", "");
+}
+
+/* Everything after the lock for a run that may change things. */
+static enum mgr_result
+work(const struct conf *c, const struct conf_topdir *td, const struct mgr_opts *o)
+{
+	struct run_ctx ctx;
+	enum mgr_result res = MGR_OK;
+
+	if (run_ctx_init(&ctx, c, td, o) == -1) {
+		log_error("out of memory setting up the run");
+		run_ctx_clear(&ctx);
+		return MGR_FAILED;
+	}
+	if (o->debug)
+		log_msg("debug: nothing will be changed; every step is printed");
+	mgr_integrity_check(&ctx);
+	group_phase(&ctx);
+	if (mgr_prod_copy(&ctx) == -1)
+		ctx.any_failed = true;
+	else
+		mgr_restarts(&ctx);
+	/* Cleaning only after a run without failure (lifecycle.md §10). */
+	if (!ctx.any_failed && mgr_clean(&ctx) == -1)
+		ctx.any_failed = true;
+	if (ctx.any_failed) {
+		log_msg("Failed to perform required task(s)");
+		res = MGR_FAILED;
+	}
+	run_ctx_clear(&ctx);
+	return res;
 }
 
 enum mgr_result
@@ -53,7 +107,6 @@ mgr_run(const struct conf *c, const struct conf_topdir *td,
 	struct sslm_err err;
 	struct lock lk;
 	enum mgr_result res = MGR_OK;
-	time_t now = time(NULL);
 	pid_t holder = 0;
 	int r;
 
@@ -94,21 +147,26 @@ mgr_run(const struct conf *c, const struct conf_topdir *td,
 		}
 	}
 
-	if (o->status && o->json) {
-		if (mgr_status_json(c, td, o, now, stdout) == -1)
-			res = MGR_FAILED;
-		log_file("status written as JSON");
-	} else if (o->status) {
-		mgr_status_text(c, td, o, now);
-	} else {
-		list_groups(c);
+	/* Refuse what this version cannot do before changing anything. */
+	if (o->unavailable.n > 0) {
+		for (size_t i = 0; i < o->unavailable.n; i++) {
+			fprintf(stderr, "sslm-mgr: %s is not available in this "
+			    "version\n", o->unavailable.v[i]);
+			log_file("%s is not available in this version",
+			    o->unavailable.v[i]);
+		}
+		res = MGR_UNAVAILABLE;
+		goto out;
 	}
 
-	for (size_t i = 0; i < o->unavailable.n; i++) {
-		fprintf(stderr, "sslm-mgr: %s is not available in this version\n",
-		    o->unavailable.v[i]);
-		log_file("%s is not available in this version", o->unavailable.v[i]);
-		res = MGR_UNAVAILABLE;
+	if (o->status_only && o->json) {
+		if (mgr_status_json(c, td, o, time(NULL), stdout) == -1)
+			res = MGR_FAILED;
+		log_file("status written as JSON");
+	} else if (o->status_only) {
+		mgr_status_text(c, td, o, time(NULL));
+	} else {
+		res = work(c, td, o);
 	}
 	if (o->verbose && !o->json)
 		log_verb("Cleanup and release lock");

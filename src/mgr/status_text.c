@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mgr/run_ctx.h"
 #include "mgr/status_view.h"
 
 #define DASHES "------------------------"
@@ -117,14 +118,13 @@ print_roll(const struct svc_view *v, const struct mgr_opts *o)
 	(void)o;
 }
 
-static void
-print_service(const struct conf *c, const struct conf_service *svc,
+void
+mgr_status_print_service(const struct conf *c, const struct conf_service *svc,
     const struct mgr_opts *o, time_t now)
 {
 	struct svc_view v;
 
 	svc_view_init(&v);
-	log_msg("  %s", svc->service);
 	log_verb("    cert status");
 	if (svc_view_load(&v, c, svc, o, now) == -1) {
 		log_error("%s:%s: out of memory reading its status", svc->group,
@@ -173,8 +173,10 @@ mgr_status_text(const struct conf *c, const struct conf_topdir *td,
 
 		log_msg(DASHES);
 		log_msg("%s", grp->name);
-		for (size_t s = 0; s < grp->n_services; s++)
-			print_service(c, grp->services[s], o, now);
+		for (size_t s = 0; s < grp->n_services; s++) {
+			log_msg("  %s", grp->services[s]->service);
+			mgr_status_print_service(c, grp->services[s], o, now);
+		}
 	}
 	log_msg("%s", "");
 	log_msg("Done group tasks:");

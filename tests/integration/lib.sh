@@ -83,9 +83,9 @@ copy_tree() {
 finish() {
 	[ -n "$FAILED_NAMES" ] && echo "failed:$FAILED_NAMES"
 	if [ "$SKIP" -gt 0 ]; then
-		echo "integration: $PASS passed, $FAIL failed, $SKIP skipped"
+		echo "${PASS_NAME:-integration}: $PASS passed, $FAIL failed, $SKIP skipped"
 	else
-		echo "integration: $PASS passed, $FAIL failed"
+		echo "${PASS_NAME:-integration}: $PASS passed, $FAIL failed"
 	fi
 	[ "$FAIL" = 0 ]
 }

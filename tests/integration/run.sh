@@ -192,10 +192,13 @@ case_lock_held() {
 
 case_actions_not_built() {
 	top=$(copy_tree "$SRCDIR/examples/ca-self" notyet)
-	SSL_MGR_TOPDIR="$top" "$MGR" -renew >"$WORK/out" 2>&1
-	expect_rc 2 $? "-renew"
-	expect_grep "sslm-mgr: renew is not available in this version" "$WORK/out" "-renew"
-	[ -d "$top/certs" ] && fail "-renew created certs/"
+	SSL_MGR_TOPDIR="$top" "$MGR" -dns >"$WORK/out" 2>&1
+	expect_rc 2 $? "-dns"
+	expect_grep "sslm-mgr: dns-refresh is not available in this version" "$WORK/out" "-dns"
+	SSL_MGR_TOPDIR="$top" "$MGR" dev -fsr >"$WORK/out" 2>&1
+	expect_rc 2 $? "dev -fsr"
+	expect_grep "sslm-mgr: force-server-restarts is not available in this version" "$WORK/out" "dev -fsr"
+	[ -d "$top/certs" ] && fail "a refused action created certs/"
 }
 
 echo "integration tests ($MGR)"

@@ -1,0 +1,167 @@
+/* Set-up of a run: the selected services, their start state, the local CAs. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "crypto/crypto.h"
+#include "mgr/run_ctx.h"
+
+static void
+cert_mtime(const char *svc_dir, const char *which, bool *had, time_t *mtime)
+{
+	char *path = str_printf("%s/%s/cert.pem", svc_dir, which);
+	struct stat st;
+
+	*had = false;
+	*mtime = 0;
+	if (path != NULL && stat(path, &st) == 0) {
+		*had = true;
+		*mtime = st.st_mtime;
+	}
+	free(path);
+}
+
+void
+svc_state_update_changes(struct svc_state *st)
+{
+	bool had;
+	time_t mt;
+
+	cert_mtime(st->svc_dir, "curr", &had, &mt);
+	if (had && (!st->curr_had || mt > st->curr_mtime0))
+		st->curr_changed = true;
+	cert_mtime(st->svc_dir, "next", &had, &mt);
+	if (had && (!st->next_had || mt > st->next_mtime0))
+		st->next_changed = true;
+}
+
+bool
+svc_state_changed(const struct svc_state *st)
+{
+	return st->curr_changed || st->next_changed;
+}
+
+/* Load certs/ca/<name>/curr/{privkey,cert,fullchain}.pem (crypto.md §4.1). */
+static void
+load_ca(struct run_ctx *ctx, struct local_ca *ca)
+{
+	struct sslm_err err;
+	const char *name = ca->svc->service;
+	char *dir = str_printf("%s/certs/ca/%s/curr", ctx->c->top, name);
+	char *kp = NULL, *cp = NULL, *fp = NULL;
+
+	sslm_err_clear(&err);
+	if (dir == NULL)
+		goto oom;
+	if (!fs_is_dir(dir)) {
+		ca->error = str_printf("CA %s has no current cert/keys (%s is "
+		    "missing; create it with: sslm-mgr -renew ca:%s, then "
+		    "sslm-mgr -roll ca:%s)", name, dir, name, name);
+		goto out;
+	}
+	if ((kp = fs_path_join(dir, "privkey.pem")) == NULL ||
+	    (cp = fs_path_join(dir, "cert.pem")) == NULL ||
+	    (fp = fs_path_join(dir, "fullchain.pem")) == NULL)
+		goto oom;
+	if ((ca->key = crypto_key_read(kp, &err)) == NULL ||
+	    (ca->cert = crypto_cert_read(cp, &err)) == NULL ||
+	    fs_read_file(fp, CRYPTO_PEM_MAX, &ca->fullchain, &ca->fullchain_len,
+	    &err) == -1) {
+		ca->error = str_printf("CA %s: %s", name, err.msg);
+		goto out;
+	}
+	if (!crypto_key_matches(ca->key, X509_get0_pubkey(ca->cert))) {
+		ca->error = str_printf("CA %s: %s does not belong to %s", name,
+		    kp, cp);
+		goto out;
+	}
+	goto out;
+ oom:
+	ca->error = str_printf("CA %s: out of memory", name);
+ out:
+	free(dir);
+	free(kp);
+	free(cp);
+	free(fp);
+}
+
+int
+run_ctx_init(struct run_ctx *ctx, const struct conf *c,
+    const struct conf_topdir *td, const struct mgr_opts *o)
+{
+	size_t n = 0;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->c = c;
+	ctx->td = td;
+	ctx->o = o;
+	ctx->now = time(NULL);
+	ctx->prod_dir = str_printf("%s%s", c->g.prod_cert_dir, o->test ? ".test" : "");
+	if (ctx->prod_dir == NULL)
+		return -1;
+	for (size_t g = 0; g < c->n_groups; g++)
+		n += c->groups[g].n_services;
+	if (n > 0 && (ctx->svcs = calloc(n, sizeof(*ctx->svcs))) == NULL)
+		return -1;
+	for (size_t g = 0; g < c->n_groups; g++) {
+		for (size_t s = 0; s < c->groups[g].n_services; s++) {
+			struct svc_state *st = &ctx->svcs[ctx->n_svcs++];
+
+			st->svc = c->groups[g].services[s];
+			st->svc_dir = str_printf("%s/certs/%s/%s", c->top,
+			    st->svc->group, st->svc->service);
+			if (st->svc_dir == NULL)
+				return -1;
+			cert_mtime(st->svc_dir, "curr", &st->curr_had, &st->curr_mtime0);
+			cert_mtime(st->svc_dir, "next", &st->next_had, &st->next_mtime0);
+		}
+	}
+	/* Every local CA a selected service names, loaded once now: a CA
+	 * renewed and rolled in this run signs from the next run on. */
+	for (size_t i = 0; i < ctx->n_svcs; i++) {
+		const struct conf_service *svc = ctx->svcs[i].svc;
+		const struct conf_service *cas = svc->ca_service;
+		struct local_ca *tmp;
+
+		if (svc->signer != CONF_SIGNER_LOCAL_CA || cas == NULL ||
+		    run_ctx_ca(ctx, svc) != NULL)
+			continue;
+		tmp = realloc(ctx->cas, (ctx->n_cas + 1) * sizeof(*tmp));
+		if (tmp == NULL)
+			return -1;
+		ctx->cas = tmp;
+		memset(&ctx->cas[ctx->n_cas], 0, sizeof(*tmp));
+		ctx->cas[ctx->n_cas].svc = cas;
+		load_ca(ctx, &ctx->cas[ctx->n_cas]);
+		ctx->n_cas++;
+	}
+	return 0;
+}
+
+const struct local_ca *
+run_ctx_ca(const struct run_ctx *ctx, const struct conf_service *svc)
+{
+	for (size_t i = 0; i < ctx->n_cas; i++)
+		if (ctx->cas[i].svc == svc->ca_service)
+			return &ctx->cas[i];
+	return NULL;
+}
+
+void
+run_ctx_clear(struct run_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_svcs; i++)
+		free(ctx->svcs[i].svc_dir);
+	free(ctx->svcs);
+	for (size_t i = 0; i < ctx->n_cas; i++) {
+		EVP_PKEY_free(ctx->cas[i].key);
+		X509_free(ctx->cas[i].cert);
+		free(ctx->cas[i].fullchain);
+		free(ctx->cas[i].error);
+	}
+	free(ctx->cas);
+	free(ctx->prod_dir);
+	memset(ctx, 0, sizeof(*ctx));
+}
