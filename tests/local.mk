@@ -3,3 +3,17 @@ TESTS += tests/integration/run.sh
 EXTRA_DIST += tests/integration/run.sh tests/integration/lib.sh
 TESTS += tests/integration/lifecycle.sh
 EXTRA_DIST += tests/integration/lifecycle.sh
+TESTS += tests/integration/cases.sh
+EXTRA_DIST += tests/integration/cases.sh \
+	tests/data/cases/21/21-renew-45day.expected.csv \
+	tests/data/cases/21/21-renew-45day.mkcerts.sh
+EXTRA_DIST += \
+	tests/data/cases/14/14-no-cn-tlsserver.cert.pem \
+	tests/data/cases/14/14-no-cn-tlsserver.chain.pem \
+	tests/data/cases/14/14-no-cn-tlsserver.csr.pem \
+	tests/data/cases/14/14-no-cn-tlsserver.service.toml \
+	tests/data/cases/15/15-idn-punycode.service.toml \
+	tests/data/cases/16/16-ip-san.service.toml \
+	tests/data/cases/18/18-over-100-sans.100-names.service.toml \
+	tests/data/cases/18/18-over-100-sans.100-with-dups.service.toml \
+	tests/data/cases/18/18-over-100-sans.101-names.service.toml

@@ -13,23 +13,41 @@
 #include "mgr/run_ctx.h"
 #include "store/store.h"
 
+int
+mgr_integrity_collect(const struct conf *c, const char *prod_dir, bool report,
+    struct strvec *diffs)
+{
+	enum deploy_check_mode mode = report ? DEPLOY_CHECK_REPORT : DEPLOY_CHECK_REPAIR;
+	struct sslm_err err;
+	int rc = 0;
+
+	for (size_t g = 0; g < c->n_groups; g++) {
+		const struct conf_group *grp = &c->groups[g];
+		struct strvec names;
+
+		strvec_init(&names);
+		for (size_t s = 0; s < grp->n_services; s++)
+			if (strvec_push(&names, grp->services[s]->service) == -1)
+				rc = -1;
+		if (rc == 0 && deploy_prod_check_group(c->top, prod_dir, grp->name,
+		    &names, mode, diffs, &err) == -1 &&
+		    strvec_push_owned(diffs, str_printf("%s: %s", grp->name, err.msg)) == -1)
+			rc = -1;
+		strvec_clear(&names);
+	}
+	return rc;
+}
+
 /* Repair mode (every run that is not status-only): a difference forces the
  * production copy of this run (lifecycle.md §11). */
 void
 mgr_integrity_check(struct run_ctx *ctx)
 {
 	struct strvec diffs;
-	struct sslm_err err;
 
 	strvec_init(&diffs);
 	log_msg("Checking production directory is up to date.");
-	for (size_t i = 0; i < ctx->n_svcs; i++) {
-		const struct conf_service *svc = ctx->svcs[i].svc;
-
-		if (deploy_prod_check_service(ctx->c->top, ctx->prod_dir, svc->group,
-		    svc->service, &diffs, &err) == -1)
-			strvec_push_owned(&diffs, str_printf("%s", err.msg));
-	}
+	mgr_integrity_collect(ctx->c, ctx->prod_dir, false, &diffs);
 	if (diffs.n == 0) {
 		log_msg("  All good.");
 	} else {
@@ -62,29 +80,21 @@ mgr_prod_copy(struct run_ctx *ctx)
 		return 0;
 	}
 	log_msg("Certs to production: %s", ctx->prod_dir);
-	for (size_t g = 0; g < c->n_groups; g++) {
+	for (size_t g = 0; g < c->n_groups && rc == 0; g++) {
 		const struct conf_group *grp = &c->groups[g];
-		bool group_failed = false;
+		struct strvec names;
 
-		for (size_t s = 0; s < grp->n_services; s++) {
-			const struct conf_service *svc = grp->services[s];
-
-			if (deploy_prod_mirror_service(c->top, ctx->prod_dir,
-			    svc->group, svc->service, ctx->o->debug, &err) == -1) {
-				log_error("production copy of %s/%s: %s", svc->group,
-				    svc->service, err.msg);
-				group_failed = true;
-			}
-		}
-		if (deploy_prod_copy_group_tlsa(c->top, ctx->prod_dir, grp->name,
-		    ctx->o->debug, &err) == -1) {
-			log_error("production copy of tlsa.%s: %s", grp->name, err.msg);
-			group_failed = true;
-		}
-		if (group_failed) {
+		strvec_init(&names);
+		for (size_t s = 0; s < grp->n_services; s++)
+			if (strvec_push(&names, grp->services[s]->service) == -1)
+				rc = -1;
+		/* A failed group stops the copy of later groups (distribution.md §2). */
+		if (rc == 0 && deploy_prod_mirror_group(c->top, ctx->prod_dir,
+		    grp->name, &names, ctx->o->debug, NULL, &err) == -1) {
+			log_error("production copy of %s: %s", grp->name, err.msg);
 			rc = -1;
-			break;		/* later groups are not copied */
 		}
+		strvec_clear(&names);
 	}
 	if (rc == 0 && c->g.n_post_copy > 0)
 		log_warn("post_copy_cmd: %zu command(s) not run: post-copy "

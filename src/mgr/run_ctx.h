@@ -70,6 +70,10 @@ int mgr_renew_service(struct run_ctx *ctx, struct svc_state *st);
 int mgr_roll_service(struct run_ctx *ctx, struct svc_state *st);
 
 /* The post phase (lifecycle.md §8, §10, §11). */
+/* Differences between certs/ and production for the run's groups; report
+ * mode never opens private keys (status-only runs). */
+int mgr_integrity_collect(const struct conf *c, const char *prod_dir,
+    bool report, struct strvec *diffs);
 void mgr_integrity_check(struct run_ctx *ctx);
 int mgr_prod_copy(struct run_ctx *ctx);
 void mgr_restarts(struct run_ctx *ctx);

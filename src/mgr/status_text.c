@@ -164,8 +164,24 @@ int
 mgr_status_text(const struct conf *c, const struct conf_topdir *td,
     const struct mgr_opts *o, time_t now)
 {
+	struct strvec diffs;
+	char *prod = str_printf("%s%s", c->g.prod_cert_dir, o->test ? ".test" : "");
+
 	if (o->verbose)
 		print_paths(c, td);
+	/* Report mode: shows differences, repairs nothing, opens no key. */
+	strvec_init(&diffs);
+	log_msg("Checking production directory is up to date.");
+	if (prod == NULL || mgr_integrity_collect(c, prod, true, &diffs) == -1)
+		log_msg("  Could not check: out of memory");
+	else if (diffs.n == 0)
+		log_msg("  All good.");
+	for (size_t i = 0; i < diffs.n; i++)
+		log_msg("  Mismatch: %s", diffs.v[i]);
+	if (diffs.n > 0)
+		log_msg("  (sslm-mgr -roll or sslm-mgr dev -certs-prod repairs production)");
+	strvec_clear(&diffs);
+	free(prod);
 	log_msg(DASHES);
 	log_msg("Start group/domain tasks :");
 	for (size_t g = 0; g < c->n_groups; g++) {
