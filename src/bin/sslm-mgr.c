@@ -132,6 +132,7 @@ main(int argc, char *argv[])
 	opts.dns_refresh = req.dns_refresh;
 	opts.dev = req.mode == CLI_DEV;
 	make_tasks(&req, &opts.tasks);
+	opts.config_warnings = &diags;
 	print_task_warnings(&req);
 	if (req.clean_keep_raised)
 		fprintf(stderr, "sslm-mgr: -clean-keep below 1 raised to 1\n");
@@ -151,6 +152,12 @@ main(int argc, char *argv[])
 	case MGR_LOCKED:
 		rc = EXIT_LOCKED;
 		break;
+	}
+	/* Output that could not be written is a failure, not a silent loss. */
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "sslm-mgr: cannot write to standard output\n");
+		if (rc == EXIT_SUCCESS)
+			rc = EXIT_FAILURE;
 	}
 	goto out;
  oom:

@@ -42,12 +42,30 @@ static const char *const class_prefix[] = {
 	[LOG_ERROR] = "error: ",
 };
 
+/*
+ * Open the log for appending. 0666: the process default mode through the
+ * umask (layout.md §7). A root process must not append to whatever a
+ * planted symlink names, nor hang on a FIFO: O_NOFOLLOW and O_NONBLOCK, then
+ * only a regular file is accepted (EINVAL otherwise).
+ */
 static int
 open_log(const char *path)
 {
-	/* 0666: the process default mode through the umask (layout.md §7). */
-	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-	    0666);
+	struct stat st;
+	int fd, flags;
+
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY |
+	    O_NOFOLLOW | O_NONBLOCK, 0666);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	if ((flags = fcntl(fd, F_GETFL)) != -1)
+		(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	return fd;
 }
 
 int
@@ -64,8 +82,13 @@ log_open(const char *logdir, const char *name, struct sslm_err *err)
 		goto out;
 	}
 	if ((fd = open_log(path)) == -1) {
-		sslm_err_errno(err, errno, "cannot open log file %s (check "
-		    "logdir in ssl-mgr.conf and its permissions)", path);
+		if (errno == EINVAL || errno == ELOOP)
+			sslm_err_set(err, "cannot open log file %s: not a regular "
+			    "file (a symlink, FIFO or device is in the way; move "
+			    "it aside)", path);
+		else
+			sslm_err_errno(err, errno, "cannot open log file %s (check "
+			    "logdir in ssl-mgr.conf and its permissions)", path);
 		goto out;
 	}
 	logger.fd = fd;

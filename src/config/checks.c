@@ -119,6 +119,26 @@ check_service(struct loader *L, struct conf_group *g,
 		diag_error(L->d, s->relpath, s->signing_ca_line, "signing_ca: "
 		    "'%s' uses http-01, which needs [web] server_dir and [web] "
 		    "servers in " MAIN_REL, ca);
+	/* A chain of local CAs must end in a self-signed root: a cycle
+	 * (root signed by its own intermediate) could never issue anything. */
+	if (s->signer == CONF_SIGNER_LOCAL_CA && s->ca_service != s &&
+	    strcmp(ca, s->service) != 0) {	/* "cannot sign itself": reported */
+		const struct conf_service *cur = s->ca_service;
+
+		for (int hop = 0; cur != NULL && hop < 64; hop++) {
+			if (cur == s) {
+				diag_error(L->d, s->relpath, s->signing_ca_line,
+				    "signing_ca: '%s' leads back to '%s' (a CA "
+				    "cycle; the root needs signing_ca = 'self')",
+				    ca, s->service);
+				break;
+			}
+			if (cur->signer != CONF_SIGNER_LOCAL_CA)
+				break;
+			cur = cur->ca_service != NULL ? cur->ca_service :
+			    conf_find_service(c, "ca", cur->signing_ca);
+		}
+	}
 	if (g->dns_primary != NULL)
 		return;
 	if (s->signer == CONF_SIGNER_CERTBOT_DNS01)

@@ -67,6 +67,9 @@ group_services(const struct keyctx *kc, const struct toml_value *v,
 		g->wildcard = true;
 		return 0;
 	}
+	/* '' is "empty services": a warning for an active entry, like [] */
+	if (v->kind == TOML_STRING && value_str(v) != NULL && v->str[0] == '\0')
+		return 0;
 	if (v->kind != TOML_ARRAY) {
 		type_error(kc, "services", v, "an array of service names, or "
 		    "'*' or 'ALL'");
@@ -115,6 +118,7 @@ group_entry(const struct keyctx *kc, struct cfg_group *g, bool *keep,
 	if (get_bool(kc, "active", &active, NULL) < 0)
 		ok = false;
 	g->line = tbl_line(kc);
+	g->domain_line = line;
 	if (sv != NULL) {
 		g->services_line = sv->line;
 		if (group_services(kc, sv, g) != 0)

@@ -134,6 +134,7 @@ struct cfg_group {		/* one active [[groups]] entry */
 	struct strvec services;
 	bool wildcard;
 	int line;		/* of the entry's header */
+	int domain_line;	/* of its domain value (0: absent) */
 	int services_line;
 };
 

@@ -105,3 +105,12 @@ EXTRA_DIST += \
 	tests/data/conf/fixture-7.8.1/conf.d/example.test/mail-rsa \
 	tests/data/conf/fixture-7.8.1/conf.d/example.test/web-ec \
 	tests/data/conf/fixture-7.8.1/conf.d/ssl-mgr.conf
+EXTRA_DIST += \
+	tests/data/conf/bad-ca-cycle/conf.d/ca-info.conf \
+	tests/data/conf/bad-ca-cycle/conf.d/ca/example-int \
+	tests/data/conf/bad-ca-cycle/conf.d/ca/example-root \
+	tests/data/conf/bad-ca-cycle/conf.d/example.test/mail-rsa \
+	tests/data/conf/bad-ca-cycle/conf.d/example.test/vpn-ed25519 \
+	tests/data/conf/bad-ca-cycle/conf.d/example.test/web-ec \
+	tests/data/conf/bad-ca-cycle/conf.d/ssl-mgr.conf \
+	tests/data/conf/bad-ca-cycle/expected

@@ -24,6 +24,7 @@ struct sel_group {
 	bool from_cli;
 	int line;		/* [[groups]] entry (config only) */
 	int services_line;
+	int domain_line;
 };
 
 static bool
@@ -126,7 +127,7 @@ group_error(struct loader *L, const struct sel_group *sg, bool services_key,
 		    sg->name, msg);
 	else
 		diag_error(L->d, MAIN_REL, services_key ? sg->services_line :
-		    sg->line, "[[groups]] %s: %s", services_key ? "services" :
+		    sg->domain_line, "[[groups]] %s: %s", services_key ? "services" :
 		    "domain", msg);
 }
 
@@ -274,6 +275,7 @@ from_config(struct loader *L, size_t *n_out)
 		sg[i].services = cg->services;
 		sg[i].wildcard = cg->wildcard;
 		sg[i].line = cg->line;
+		sg[i].domain_line = cg->domain_line > 0 ? cg->domain_line : cg->line;
 		sg[i].services_line = cg->services_line > 0 ?
 		    cg->services_line : cg->line;
 	}

@@ -43,6 +43,9 @@ struct mgr_opts {
 	bool dns_refresh;	/* -dns */
 	bool dev;		/* dev mode: next switched even if incomplete */
 	struct mgr_tasks tasks;
+	/* Warnings of the config load: main printed them on stderr; the run
+	 * also writes them to the log (cli.md §7.3). May be NULL. */
+	const struct conf_diags *config_warnings;
 	/* Actions asked for that this version cannot perform yet, named as
 	 * options without dashes ("renew", "roll", ...), in command-line
 	 * spelling order of cli.md §3. */

@@ -127,6 +127,11 @@ mgr_run(const struct conf *c, const struct conf_topdir *td,
 			log_warn("%s (status shown without a log)", err.msg);
 	}
 
+	if (o->config_warnings != NULL)
+		for (size_t i = 0; i < o->config_warnings->n; i++)
+			if (o->config_warnings->v[i].level == CONF_DIAG_WARNING)
+				log_file("warning: %s", o->config_warnings->v[i].msg);
+
 	if (!o->status_only) {
 		r = lock_acquire(td->path, &lk, &holder, &err);
 		if (r == -1) {
@@ -168,7 +173,7 @@ mgr_run(const struct conf *c, const struct conf_topdir *td,
 	} else {
 		res = work(c, td, o);
 	}
-	if (o->verbose && !o->json)
+	if (o->verbose && !o->status_only)
 		log_verb("Cleanup and release lock");
  out:
 	lock_release(&lk);

@@ -151,7 +151,7 @@ mgr_status_json(const struct conf *c, const struct conf_topdir *td,
 	for (size_t i = 0; i < c->files.n; i++)
 		jw_str(&w, NULL, c->files.v[i]);
 	jw_arr_end(&w);
-	jw_str(&w, "prod_cert_dir", c->g.prod_cert_dir);
+	jw_str(&w, "prod_cert_dir", prod != NULL ? prod : c->g.prod_cert_dir);
 	jw_arr_begin(&w, "groups");
 	for (size_t g = 0; g < c->n_groups; g++) {
 		const struct conf_group *grp = &c->groups[g];

@@ -146,18 +146,47 @@ mgr_status_print_service(const struct conf *c, const struct conf_service *svc,
 
 /* -v: where everything is (cli.md §7.2). */
 static void
-print_paths(const struct conf *c, const struct conf_topdir *td)
+print_paths(const struct conf *c, const struct conf_topdir *td, const char *prod)
 {
 	log_msg("Top dir      : %s (from %s)", td->path,
 	    conf_topdir_source_name(td->source));
 	for (size_t i = 0; i < c->files.n; i++)
 		log_msg("Config file  : %s", c->files.v[i]);
-	log_msg("Prod dir     : %s", c->g.prod_cert_dir);
+	log_msg("Prod dir     : %s", prod);
 	log_msg("Log dir      : %s", c->g.logdir);
 	for (size_t i = 0; i < c->dns.tlsa_dirs.n; i++)
 		log_msg("TLSA dir     : %s", c->dns.tlsa_dirs.v[i]);
 	for (size_t i = 0; i < c->dns.acme_dirs.n; i++)
 		log_msg("ACME dir     : %s", c->dns.acme_dirs.v[i]);
+}
+
+/* When a certbot CA is in use: which certbot, and its version. */
+static void
+print_certbot(const struct conf *c)
+{
+	const char *argv[] = { c->g.certbot, "--version", NULL };
+	struct proc_opts po = { .timeout = 60 };
+	struct proc_result res;
+	struct sslm_err err;
+	bool used = false;
+	char *v;
+
+	for (size_t i = 0; i < c->n_services; i++)
+		if (c->services[i]->signer == CONF_SIGNER_CERTBOT_DNS01 ||
+		    c->services[i]->signer == CONF_SIGNER_CERTBOT_HTTP01)
+			used = true;
+	if (!used)
+		return;
+	proc_result_init(&res);
+	if (proc_run(argv, &po, &res, &err) == -1 || !proc_result_ok(&res)) {
+		log_msg("certbot      : %s (not found)", c->g.certbot);
+	} else {
+		/* "certbot 2.1.0" on stdout (older versions: stderr) */
+		v = res.out_len > 0 ? res.out : res.err_out;
+		v[strcspn(v, "\r\n")] = '\0';
+		log_msg("certbot      : %s (%s)", c->g.certbot, v);
+	}
+	proc_result_clear(&res);
 }
 
 int
@@ -168,7 +197,9 @@ mgr_status_text(const struct conf *c, const struct conf_topdir *td,
 	char *prod = str_printf("%s%s", c->g.prod_cert_dir, o->test ? ".test" : "");
 
 	if (o->verbose)
-		print_paths(c, td);
+		print_paths(c, td, prod != NULL ? prod : c->g.prod_cert_dir);
+	if (o->verbose)
+		print_certbot(c);
 	/* Report mode: shows differences, repairs nothing, opens no key. */
 	strvec_init(&diffs);
 	log_msg("Checking production directory is up to date.");

@@ -116,9 +116,9 @@ decide_roll(struct svc_view *v, const struct mgr_opts *o, time_t now)
 		return;
 	v->roll_shown = true;
 	born = nx->ci.not_before > nx->cert_mtime ? nx->ci.not_before : nx->cert_mtime;
+	/* A notBefore in the future makes age negative: the wait includes
+	 * the time until the cert becomes valid. */
 	age = (long long)(now - born);
-	if (age < 0)
-		age = 0;
 	v->age_mins = age / 60 < 1 ? 1 : age / 60;
 	v->roll_due = age >= (long long)o->min_roll_mins * 60 || !v->curr.readable;
 	if (!v->roll_due)

@@ -199,9 +199,37 @@ case_crash_points() {
 		>/dev/null 2>&1 || fail "the cert after the crashes does not verify"
 }
 
+# dev mode: the steps one by one, then next -> curr and a forced copy.
+case_dev_commands() {
+	new_top dev
+	bootstrap || return
+	d="$TOP/certs/example.test/web-ec"
+	old=$(readlink "$d/curr")
+	sleep 1
+	mgr dev -keys -csr example.test:web-ec || fail "dev -keys -csr: exit $?"
+	[ -f "$d/next/privkey.pem" ] && [ -f "$d/next/csr.pem" ] || fail "dev -keys -csr: no key/csr in next"
+	[ -e "$d/next/cert.pem" ] && fail "dev -keys -csr made a cert"
+	sleep 1
+	mgr dev -keys -csr -cert example.test:web-ec || fail "dev -keys -csr -cert: exit $?"
+	[ -f "$d/next/bundle.pem" ] || fail "dev -keys -csr -cert: next incomplete"
+	mgr dev -ntoc example.test:web-ec || fail "dev -ntoc: exit $?"
+	[ "$(readlink "$d/prev")" = "$old" ] || fail "dev -ntoc: prev is not the old curr"
+	[ -e "$d/next" ] && fail "dev -ntoc left next"
+	sleep 1
+	mgr dev -copy example.test:web-ec || fail "dev -copy: exit $?"
+	cmp -s "$d/curr/privkey.pem" "$d/next/privkey.pem" || fail "dev -copy: key not copied"
+	[ "$(mode_of "$d/next/privkey.pem")" = 600 ] || fail "dev -copy: key mode"
+	rm -rf "$TOP/prod-certs/example.test"
+	mgr dev -certs-prod example.test || fail "dev -certs-prod: exit $?"
+	[ -f "$TOP/prod-certs/example.test/web-ec/curr/cert.pem" ] || fail "dev -certs-prod: no copy"
+	mgr dev -csr example.test:web-ec
+	expect_rc 1 $? "dev -csr alone"
+	expect_grep "requires keys" "$WORK/out" "dev -csr alone"
+}
+
 echo "lifecycle tests ($MGR)"
 for c in bootstrap_tree chains_verify production_tree second_cycle_and_clean \
-    roll_too_soon debug_changes_nothing leaf_without_ca_fails_cleanly crash_points; do
+    roll_too_soon debug_changes_nothing leaf_without_ca_fails_cleanly dev_commands crash_points; do
 	run_case "$c"
 done
 PASS_NAME=lifecycle

@@ -115,7 +115,7 @@ check_bad_tree(const char *name)
 }
 
 static const char *const bad_trees[] = {
-	"bad-ca", "bad-dane", "bad-duplicate-key", "bad-ktype",
+	"bad-ca", "bad-ca-cycle", "bad-dane", "bad-duplicate-key", "bad-ktype",
 	"bad-missing-key", "bad-missing-service", "bad-nesting",
 	"bad-no-confd", "bad-sans", "bad-syntax-middle", "bad-unsafe-name",
 	"bad-wrong-type",
