@@ -3,33 +3,43 @@
 #
 # For each N (default "10 100 1000"; give other values as arguments) this
 #   1. builds an optimised, non-sanitizer sslm-mgr in _build-bench/
-#      (../configure CFLAGS=-O2; re-made with `make` on every run),
-#   2. generates, once, a config + cert tree under bench/cache/N<N>/: a local
+#      (../configure CFLAGS=-O2, then `make sslm-mgr` on every run so the
+#      binary follows the source); SSLM_MGR=/path/to/sslm-mgr skips the
+#      build and measures that binary instead,
+#   2. generates, once, a config + cert tree in bench/cache/N<N>/: a local
 #      root and intermediate CA (EC P-384) and N services with EC P-256 keys,
-#      50 services per group (g001.example.test, g002...), all made by
-#      sslm-mgr itself (-renew/-roll of the CAs, then of every group).
-#      The tree is reused on later runs (delete bench/cache/ to regenerate;
-#      a tree is used only when its .complete stamp matches GEN_VERSION),
-#   3. runs `sslm-mgr -s` R+1 times (R=11 by default, env R=...) with stdout
-#      to /dev/null, discards the first (warm-up) run and takes the median,
-#      min and max wall time (date +%s%N around the bare run),
-#   4. runs it 3 more times under /usr/bin/time -f %M for the peak RSS (max of
-#      the 3; a separate pass so the wall times do not include time(1)),
-#   5. prints one table row per N, with PASS/FAIL against the N=1000 targets
-#      (median < 250 ms and peak RSS < 30 MB).
-# Exits 1 if the N=1000 target is missed (or any sslm-mgr -s run fails),
-# 0 otherwise. Needs: the build dependencies (scripts/deps), GNU time.
+#      50 services per group (g001.example.test, g002.example.test, ...),
+#      all made by sslm-mgr itself (-renew/-roll of the two CAs, then one
+#      -renew and one -roll over every service group). The tree is reused
+#      while its .complete stamp matches GEN_VERSION and is less than 30
+#      days old (the 90-day certs would otherwise drift towards "renew due");
+#      rm -rf bench/cache to force a new one,
+#   3. runs `sslm-mgr -s` R+1 times (R=11 by default; env R=...), stdout to
+#      /dev/null, drops the first (warm-up) run and reports the median, min
+#      and max wall time (date +%s%N around the bare run: fork+exec included),
+#   4. runs it 3 more times under GNU time (/usr/bin/time -f %M) for the peak
+#      RSS, the max of the 3 (a separate pass, so time(1) is not in the wall
+#      times),
+#   5. prints a table: N, median/min/max ms, peak RSS MB, and PASS/FAIL for
+#      N=1000 against the targets (median < 250 ms and RSS < 30 MB).
 #
-# Usage: bench/status.sh [N ...]          e.g.  R=21 bench/status.sh 1000
+# Exit status: 0 all measured, targets met (or N=1000 not measured);
+# 1 the N=1000 target is missed, or the build or an sslm-mgr run failed;
+# 2 usage error or a missing tool.
+#
+# Each -s run appends its report to the tree's log (logs/sslm): that is part
+# of what is measured. Results and method: docs/performance.md.
+#
+# Usage: bench/status.sh [N ...]      e.g.  R=21 bench/status.sh 1000
 set -eu
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD="$SRC/_build-bench"
 CACHE="$SRC/bench/cache"
-MGR="$BUILD/sslm-mgr"
 R="${R:-11}"
 PER_GROUP=50
 GEN_VERSION=1
+MAX_AGE_DAYS=30
 TARGET_N=1000
 TARGET_MS=250
 TARGET_MB=30
@@ -40,29 +50,46 @@ for n in $NS; do
 done
 case "$R" in '' | *[!0-9]* | 0*) echo "bench: bad R '$R'" >&2; exit 2 ;; esac
 
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/sslm-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 1' HUP INT TERM
+
 # --- tools -------------------------------------------------------------------
 if [ ! -x /usr/bin/time ]; then
 	if [ "$(id -u)" -eq 0 ]; then
 		echo "bench: installing GNU time" >&2
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time </dev/null >/dev/null ||
-			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-				apt-get install -y -qq time </dev/null >/dev/null; }
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get install -y -qq time </dev/null >/dev/null 2>&1 || {
+			apt-get update -qq &&
+			apt-get install -y -qq time </dev/null >/dev/null; }
 	else
 		echo "bench: /usr/bin/time missing: sudo apt-get install time" >&2
 		exit 2
 	fi
 fi
-"$SRC/scripts/deps"
 
 # --- build -------------------------------------------------------------------
-cd "$SRC"
-[ -x configure ] && [ ! configure.ac -nt configure ] || ./autogen.sh >/dev/null 2>&1
-mkdir -p "$BUILD"
-cd "$BUILD"
-if [ ! -f Makefile ]; then
-	"$SRC/configure" CFLAGS=-O2 >configure.out 2>&1 || { cat configure.out; exit 1; }
+if [ -n "${SSLM_MGR:-}" ]; then
+	MGR=$SSLM_MGR
+	[ -x "$MGR" ] || { echo "bench: SSLM_MGR=$MGR is not executable" >&2; exit 2; }
+else
+	MGR="$BUILD/sslm-mgr"
+	"$SRC/scripts/deps"
+	cd "$SRC"
+	# shellcheck disable=SC3013  # -nt: dash and bash have it
+	if [ ! -x configure ] || [ configure.ac -nt configure ]; then
+		./autogen.sh >/dev/null 2>&1
+	fi
+	mkdir -p "$BUILD"
+	cd "$BUILD"
+	if [ ! -f Makefile ]; then
+		"$SRC/configure" CFLAGS=-O2 >configure.out 2>&1 ||
+			{ cat configure.out >&2; echo "bench: configure failed" >&2; exit 1; }
+	fi
+	make -j"$(nproc 2>/dev/null || echo 2)" sslm-mgr >make.out 2>&1 ||
+		{ tail -n 40 make.out >&2; echo "bench: build failed (_build-bench/make.out)" >&2; exit 1; }
+	cd "$SRC"
 fi
-make -j"$(nproc 2>/dev/null || echo 2)" sslm-mgr >make.out 2>&1 || { cat make.out; exit 1; }
 
 # --- tree generation ---------------------------------------------------------
 # gen_conf TOP N: write TOP/conf.d for N services.
@@ -72,9 +99,9 @@ gen_conf() {
 	mkdir -p "$conf/ca"
 	ngroups=$(( (n + PER_GROUP - 1) / PER_GROUP ))
 	{
-		cat <<-'HDR'
+		cat <<-'EOT'
 		# Generated by bench/status.sh: a local root + intermediate CA and
-		# EC P-256 services, 50 per group.
+		# EC P-256 services, 50 per group. Paths are relative to the top dir.
 		[globals]
 		    verb = false
 		    prod_cert_dir = 'prod-certs'
@@ -92,7 +119,7 @@ gen_conf() {
 		    domain = 'ca'
 		    services = ['example-root', 'example-int']
 		    active = true
-		HDR
+		EOT
 		g=1 i=1
 		while [ "$g" -le "$ngroups" ]; do
 			printf "\n[[groups]]\n    domain = 'g%03d.example.test'\n    services = [" "$g"
@@ -182,11 +209,12 @@ gen_conf() {
 	done
 }
 
-# gen_tree N: make bench/cache/N<N> unless a complete one is cached.
+# gen_tree N: make bench/cache/N<N> unless a usable one is cached.
 gen_tree() {
 	n=$1
 	top="$CACHE/N$n"
-	if [ -f "$top/.complete" ] && [ "$(cat "$top/.complete")" = "$GEN_VERSION" ]; then
+	if [ -f "$top/.complete" ] && [ "$(cat "$top/.complete")" = "$GEN_VERSION" ] &&
+	    [ -z "$(find "$top/.complete" -mtime +"$MAX_AGE_DAYS")" ]; then
 		return 0
 	fi
 	echo "bench: generating N=$n in $top" >&2
@@ -195,8 +223,10 @@ gen_tree() {
 	gen_conf "$top" "$n"
 	groups=$(sed -n "s/^ *domain = '\(g[0-9]*\.example\.test\)'/\1/p" "$top/conf.d/ssl-mgr.conf")
 	t0=$(date +%s)
+	# A local CA signs from its curr: each CA is renewed and rolled before
+	# what it signs (as scripts/demo does).
 	for step in "-renew ca:example-root" "-roll ca:example-root" \
-		"-renew ca:example-int" "-roll ca:example-int"; do
+	    "-renew ca:example-int" "-roll ca:example-int"; do
 		# shellcheck disable=SC2086
 		SSL_MGR_TOPDIR="$top" "$MGR" $step >"$top/gen.out" 2>&1 ||
 			{ cat "$top/gen.out" >&2; echo "bench: sslm-mgr $step failed" >&2; exit 1; }
@@ -218,7 +248,14 @@ stats() {
 		      printf "%d %d %d\n", m, v[1], v[NR] }'
 }
 
-now_ns() { date +%s%N; }
+# status_run: one `sslm-mgr -s` on $SSL_MGR_TOPDIR; a failure ends the bench.
+status_run() {
+	"$@" >/dev/null 2>"$TMP/err" || {
+		cat "$TMP/err" >&2
+		echo "bench: sslm-mgr -s failed for N=$n" >&2
+		exit 1
+	}
+}
 
 NL='
 '
@@ -226,30 +263,24 @@ fail=0
 rows=""
 for n in $NS; do
 	gen_tree "$n"
-	top="$CACHE/N$n"
-	export SSL_MGR_TOPDIR="$top"
-	# Start every measurement with empty logs so that runs are comparable.
-	find "$top/logs" -type f -exec sh -c ': >"$1"' sh {} \; 2>/dev/null || :
+	export SSL_MGR_TOPDIR="$CACHE/N$n"
+	echo "bench: measuring N=$n ($R runs + 1 warm-up)" >&2
 	times=""
 	r=0
 	while [ "$r" -le "$R" ]; do
-		t0=$(now_ns)
-		if ! "$MGR" -s >/dev/null 2>"$top/bench.err"; then
-			cat "$top/bench.err" >&2
-			echo "bench: sslm-mgr -s failed for N=$n" >&2
-			exit 1
-		fi
-		t1=$(now_ns)
-		[ "$r" -gt 0 ] && times="$times $(( (t1 - t0) / 1000 ))"   # microseconds
+		t0=$(date +%s%N)
+		status_run "$MGR" -s
+		t1=$(date +%s%N)
+		[ "$r" -gt 0 ] && times="$times $(( (t1 - t0) / 1000 ))"   # µs
 		r=$((r + 1))
 	done
 	rss=0
 	for r in 1 2 3; do
-		/usr/bin/time -o "$top/rss.out" -f %M "$MGR" -s >/dev/null 2>&1 ||
-			{ echo "bench: sslm-mgr -s failed for N=$n" >&2; exit 1; }
-		k=$(tail -n 1 "$top/rss.out")
+		status_run /usr/bin/time -o "$TMP/rss" -f %M "$MGR" -s
+		k=$(tail -n 1 "$TMP/rss")
 		[ "$k" -gt "$rss" ] && rss=$k
 	done
+	# shellcheck disable=SC2046,SC2086  # word splitting wanted
 	set -- $(printf '%s\n' $times | stats)
 	med=$1 min=$2 max=$3
 	verdict="-"
@@ -262,10 +293,18 @@ for n in $NS; do
 		fi
 	fi
 	rows="$rows$(awk -v n="$n" -v a="$med" -v b="$min" -v c="$max" -v k="$rss" -v v="$verdict" \
-		'BEGIN { printf "%6d  %9.1f  %7.1f  %7.1f  %8.1f  %s", n, a/1000, b/1000, c/1000, k/1024, v }')$NL"
+		'BEGIN { printf "%6d  %9.1f  %7.1f  %7.1f  %7.1f  %s", n, a/1000, b/1000, c/1000, k/1024, v }')$NL"
 done
 
-echo "sslm-mgr -s: $R runs per N after 1 warm-up; target N=$TARGET_N: < $TARGET_MS ms, < $TARGET_MB MB"
-printf '%6s  %9s  %7s  %7s  %8s  %s\n' N "median ms" "min ms" "max ms" "RSS MB" "target"
+if [ -n "${SSLM_MGR:-}" ]; then
+	rev="given binary"
+else
+	rev="source $(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+	[ -n "$(git -C "$SRC" status --porcelain -- src hooks 2>/dev/null)" ] &&
+		rev="$rev + uncommitted changes"
+fi
+echo "sslm-mgr -s: $MGR ($rev), $(nproc) CPUs"
+echo "median of $R runs after 1 warm-up; target N=$TARGET_N: median < $TARGET_MS ms, RSS < $TARGET_MB MB"
+printf '%6s  %9s  %7s  %7s  %7s  %s\n' N "median ms" "min ms" "max ms" "RSS MB" "target"
 printf '%s' "$rows"
 exit "$fail"

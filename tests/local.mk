@@ -17,3 +17,9 @@ EXTRA_DIST += \
 	tests/data/cases/18/18-over-100-sans.100-names.service.toml \
 	tests/data/cases/18/18-over-100-sans.100-with-dups.service.toml \
 	tests/data/cases/18/18-over-100-sans.101-names.service.toml
+# End-to-end DNS tests: a real knot primary + secondary on loopback.
+TESTS += tests/e2e/dns.sh
+EXTRA_DIST += tests/e2e/dns.sh tests/e2e/lib.sh
+EXTRA_DIST += scripts/testbed
+TESTS += tests/e2e/dane.sh
+EXTRA_DIST += tests/e2e/dane.sh

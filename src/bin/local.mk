@@ -61,3 +61,12 @@ EXTRA_DIST += \
 	tests/data/tools/expected/root-trusted.x509.txt \
 	tests/data/tools/expected/rsa-pkcs1.pkey.txt \
 	tests/data/tools/README.md
+
+# sslm-tlsa-hash (tools.md §5): TLSA data of DIR/cert.pem, cross-checked
+# with the openssl program; its shell test uses tests/data/tlsa.
+bin_PROGRAMS += sslm-tlsa-hash
+sslm_tlsa_hash_SOURCES = src/bin/sslm-tlsa-hash.c
+sslm_tlsa_hash_LDADD = $(SSLM_LIBS)
+dist_man_MANS += docs/sslm-tlsa-hash.1
+TESTS += tests/integration/tlsa-hash.sh
+EXTRA_DIST += tests/integration/tlsa-hash.sh

@@ -16,18 +16,6 @@
 #define EXIT_USAGE	2
 #define EXIT_LOCKED	75
 
-/* Actions of cli.md §3 that this version cannot perform yet, by name:
- * they need the DNS and restart work of later versions. */
-static int
-note_unavailable(const struct cli_request *req, struct strvec *out)
-{
-	if (req->dns_refresh && strvec_push(out, "dns-refresh") == -1)
-		return -1;
-	if (req->fsr && strvec_push(out, "force-server-restarts") == -1)
-		return -1;
-	return 0;
-}
-
 /* The per-run tasks of cli.md §5.1, in mgr's terms. */
 static void
 make_tasks(const struct cli_request *req, struct mgr_tasks *mt)
@@ -136,8 +124,6 @@ main(int argc, char *argv[])
 	print_task_warnings(&req);
 	if (req.clean_keep_raised)
 		fprintf(stderr, "sslm-mgr: -clean-keep below 1 raised to 1\n");
-	if (note_unavailable(&req, &opts.unavailable) == -1)
-		goto oom;
 
 	switch (mgr_run(&conf, &td, &opts)) {
 	case MGR_OK:
@@ -145,9 +131,6 @@ main(int argc, char *argv[])
 		break;
 	case MGR_FAILED:
 		rc = EXIT_FAILURE;
-		break;
-	case MGR_UNAVAILABLE:
-		rc = EXIT_USAGE;
 		break;
 	case MGR_LOCKED:
 		rc = EXIT_LOCKED;

@@ -412,4 +412,43 @@ int crypto_verify_locate(const char *arg, char **dir, char **cert_path,
 enum crypto_verify_result crypto_verify_report(const char *cert_path,
     const char *chain_path, time_t now, BIO *out, struct sslm_err *err);
 
+/* ---- DANE TLSA (tlsa.md §4, tools.md §5) ----------------------------------
+ * src/crypto/tlsa.c. */
+
+/* Size of a SHA-256 digest as lower-case hex plus the NUL. */
+#define CRYPTO_SHA256_HEX 65
+
+/* SHA-256 of len bytes as 64 lower-case hex digits; -1 (out "") only when
+ * OpenSSL fails. Used for the TLSA change digest (tlsa.md §7.2). */
+int crypto_sha256_hex(const void *data, size_t len,
+    char out[CRYPTO_SHA256_HEX], struct sslm_err *err);
+
+/*
+ * The TLSA certificate association data of cert: selector 0 = DER of the
+ * whole certificate, 1 = DER of its SubjectPublicKeyInfo (as encoded in
+ * the certificate); match 0 = those bytes, 1 = SHA-256, 2 = SHA-512.
+ * *hex = a new lower-case hex string without separators (64, 128 or twice
+ * the DER length characters); the caller frees it. Any other selector or
+ * match, or an encoding/hash failure, is -1 with err set and *hex NULL:
+ * never an empty or partial value (field case 12). Which certificate to
+ * pass for a usage (leaf or issuer) is the caller's choice.
+ */
+int crypto_tlsa_data(X509 *cert, int selector, int match, char **hex,
+    struct sslm_err *err);
+
+/*
+ * The same data computed by the openssl program (sslm-tlsa-hash's
+ * cross-check, tools.md §5), run without a shell through files in a private
+ * temporary directory ($TMPDIR or /tmp): `openssl x509 -outform der`
+ * (selector 0) or `openssl x509 -pubkey -noout` then `openssl pkey -pubin
+ * -outform der` (selector 1), then `openssl dgst -sha256|-sha512` whose
+ * text after the last '=' is taken, trimmed (possibly ""), or for match 0
+ * the DER bytes in hex. openssl NULL = "openssl" from PATH.
+ * 0 with *hex set; -1 with err set ("<openssl> pkey exited with status 1",
+ * "cannot run ...") and *diag = the failing stage's stderr or NULL.
+ * The caller frees *hex and *diag.
+ */
+int crypto_tlsa_openssl(const char *openssl, const char *cert_path,
+    int selector, int match, char **hex, char **diag, struct sslm_err *err);
+
 #endif /* SSLM_CRYPTO_H */

@@ -111,3 +111,7 @@ tests_unit_test_crypto_tools_SOURCES = \
 	tests/unit/test_crypto_tools_verify.c
 tests_unit_test_crypto_tools_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_crypto_tools_LDADD = $(UNIT_LIBS)
+
+# DANE TLSA association data and the openssl cross-check of sslm-tlsa-hash
+# (tlsa.md §4, tools.md §5); tested by tests/unit/test_tlsa (src/dns/local.mk).
+libsslm_a_SOURCES += src/crypto/tlsa.c

@@ -5,6 +5,9 @@ libsslm_a_SOURCES += \
 	src/mgr/json_writer.c \
 	src/mgr/run_ctx.h \
 	src/mgr/run_ctx.c \
+	src/mgr/group_dns.h \
+	src/mgr/group_dns.c \
+	src/mgr/tlsa_step.c \
 	src/mgr/renew.c \
 	src/mgr/roll.c \
 	src/mgr/post.c \

@@ -46,10 +46,6 @@ struct mgr_opts {
 	/* Warnings of the config load: main printed them on stderr; the run
 	 * also writes them to the log (cli.md §7.3). May be NULL. */
 	const struct conf_diags *config_warnings;
-	/* Actions asked for that this version cannot perform yet, named as
-	 * options without dashes ("renew", "roll", ...), in command-line
-	 * spelling order of cli.md §3. */
-	struct strvec unavailable;
 };
 
 void mgr_opts_init(struct mgr_opts *o);
@@ -58,14 +54,13 @@ void mgr_opts_clear(struct mgr_opts *o);
 enum mgr_result {
 	MGR_OK = 0,		/* exit 0 */
 	MGR_FAILED = 1,		/* some work failed: exit 1 */
-	MGR_UNAVAILABLE = 2,	/* an action not in this version: exit 2 */
 	MGR_LOCKED = 75,	/* another run holds the lock: exit 75 */
 };
 
 /*
  * One run on a loaded, valid configuration: open the log, take the lock
- * (not for status-only runs), print the status, and refuse (with a message)
- * the actions this version cannot do yet.
+ * (not for status-only runs), then the status or the work the options ask
+ * for.
  */
 enum mgr_result mgr_run(const struct conf *c, const struct conf_topdir *td,
     const struct mgr_opts *o);

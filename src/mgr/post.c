@@ -8,6 +8,8 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "deploy/deploy.h"
 #include "mgr/run_ctx.h"
@@ -59,6 +61,8 @@ mgr_integrity_check(struct run_ctx *ctx)
 	strvec_clear(&diffs);
 }
 
+static bool any_tlsa_changed(const struct run_ctx *ctx);
+
 static bool
 anything_changed(const struct run_ctx *ctx)
 {
@@ -75,7 +79,8 @@ mgr_prod_copy(struct run_ctx *ctx)
 	struct sslm_err err;
 	int rc = 0;
 
-	if (!anything_changed(ctx) && !ctx->o->tasks.certs_prod && !ctx->prod_resync) {
+	if (!anything_changed(ctx) && !ctx->o->tasks.certs_prod &&
+	    !ctx->prod_resync && !ctx->tlsa_rewritten && !any_tlsa_changed(ctx)) {
 		log_msg("Certs to production: no changes");
 		return 0;
 	}
@@ -102,20 +107,34 @@ mgr_prod_copy(struct run_ctx *ctx)
 	return rc;
 }
 
-/* Does a section's svc_depends or depends match this run's changes
- * (lifecycle.md §8.2)? */
 static bool
-section_triggered(const struct run_ctx *ctx, const struct conf_svc_dep *deps,
-    size_t n_deps, const struct strvec *depends)
+any_tlsa_changed(const struct run_ctx *ctx)
 {
-	bool cert = false;
+	for (size_t g = 0; g < ctx->c->n_groups; g++)
+		if (ctx->tlsa_changed[g])
+			return true;
+	return false;
+}
 
+/* Do depends tokens meet this run's changes (lifecycle.md §7.2, §8.2)? */
+static bool
+tokens_match(const struct run_ctx *ctx, const struct strvec *depends)
+{
+	if (anything_changed(ctx) && strvec_contains(depends, "cert"))
+		return true;
+	return any_tlsa_changed(ctx) && (strvec_contains(depends, "tlsa") ||
+	    strvec_contains(depends, "dns"));
+}
+
+static bool
+svc_depends_match(const struct run_ctx *ctx, const struct conf_svc_dep *deps,
+    size_t n_deps)
+{
 	for (size_t i = 0; i < ctx->n_svcs; i++) {
 		const struct svc_state *st = &ctx->svcs[i];
 
 		if (!svc_state_changed(st))
 			continue;
-		cert = true;
 		for (size_t d = 0; d < n_deps; d++) {
 			if (!deps[d].any && strcmp(deps[d].domain, st->svc->group) != 0)
 				continue;
@@ -123,12 +142,71 @@ section_triggered(const struct run_ctx *ctx, const struct conf_svc_dep *deps,
 				return true;
 		}
 	}
-	/* Tokens tlsa/dns need TLSA files, which this version does not make. */
-	return cert && strvec_contains(depends, "cert");
+	return false;
 }
 
-/* Restarts and the DNS refresh come with the distribution work; until then
- * say exactly what was not done, never skip it silently. */
+/* The local host (decisions.md "Local host"): its short or full name,
+ * case-insensitive; "localhost" stays remote. */
+static bool
+host_is_local(const char *host)
+{
+	char name[256];
+	size_t n;
+	const char *at = strchr(host, '@');
+
+	if (at != NULL)
+		host = at + 1;
+	if (gethostname(name, sizeof(name)) != 0)
+		return false;
+	name[sizeof(name) - 1] = '\0';
+	if (str_case_eq(host, name))
+		return true;
+	n = strcspn(name, ".");
+	return strlen(host) == n && strncasecmp(host, name, n) == 0;
+}
+
+static void
+warn_not_root_once(struct run_ctx *ctx)
+{
+	static bool warned;
+
+	if (geteuid() != 0 && !warned)
+		log_warn("not running as root: restarts and the DNS refresh may "
+		    "lack the rights they need");
+	warned = true;
+}
+
+/* Run one local command, output to the log; true when it succeeded. */
+static bool
+run_local(const char *const argv[], unsigned timeout, const char *what)
+{
+	struct proc_opts po = { .timeout = timeout };
+	struct proc_result res;
+	struct sslm_err err;
+	char desc[128];
+	bool ok = false;
+
+	proc_result_init(&res);
+	if (proc_run(argv, &po, &res, &err) == -1) {
+		log_error("%s: %s", what, err.msg);
+		goto out;
+	}
+	if (res.out_len > 0)
+		log_file("%s: %s", what, res.out);
+	if (res.err_len > 0)
+		log_file("%s (stderr): %s", what, res.err_out);
+	ok = proc_result_ok(&res);
+	if (!ok)
+		log_error("%s: %s", what, proc_result_describe(&res, desc, sizeof(desc)));
+ out:
+	proc_result_clear(&res);
+	return ok;
+}
+
+/* Non-DNS restarts (distribution.md §4) in the fixed section order. Hosts
+ * other than this one need the remote transport of a later version: such a
+ * due restart counts as not done, so the DNS refresh is skipped (a DANE
+ * record must not be withdrawn while a server may still use the old cert). */
 void
 mgr_restarts(struct run_ctx *ctx)
 {
@@ -136,22 +214,113 @@ mgr_restarts(struct run_ctx *ctx)
 
 	for (int id = 0; id < CONF_SERVER_N; id++) {
 		const struct conf_server_section *sec = &c->server[id];
-		bool due;
+		const char *name = conf_server_name(id);
 
-		if (!sec->present || sec->n_restart == 0)
+		if (!sec->present || sec->n_restart == 0 || sec->servers.n == 0)
 			continue;
-		due = ctx->o->tasks.force_restarts || ctx->prod_resync ||
-		    section_triggered(ctx, sec->svc_depends, sec->n_svc_depends,
-		    &sec->depends);
-		if (due)
-			log_warn("[%s] restart_cmd not run: restarts are not "
-			    "available in this version; restart it by hand",
-			    conf_server_name(id));
+		if (!(ctx->o->tasks.force_restarts || ctx->prod_resync ||
+		    svc_depends_match(ctx, sec->svc_depends, sec->n_svc_depends) ||
+		    tokens_match(ctx, &sec->depends)))
+			continue;
+		warn_not_root_once(ctx);
+		for (size_t h = 0; h < sec->servers.n; h++) {
+			const char *host = sec->servers.v[h];
+
+			if (!host_is_local(host)) {
+				log_error("restart [%s] on %s: remote hosts are not "
+				    "available in this version; restart it by hand",
+				    name, host);
+				ctx->restart_failed = true;
+				continue;
+			}
+			for (size_t i = 0; i < sec->n_restart; i++) {
+				const struct conf_cmd *cmd = &sec->restart[i];
+				struct strvec argv;
+				char what[256];
+
+				snprintf(what, sizeof(what), "restart [%s] %s", name,
+				    cmd->text);
+				if (ctx->o->debug) {
+					log_msg("debug: %s", what);
+					continue;
+				}
+				/* argv[0] resolved against TOP for local use */
+				strvec_init(&argv);
+				for (size_t a = 0; a < cmd->argv.n; a++)
+					strvec_push(&argv, a == 0 && cmd->local_prog !=
+					    NULL ? cmd->local_prog : cmd->argv.v[a]);
+				log_msg("%s", what);
+				if (argv.n == 0 || !run_local((const char *const *)
+				    argv.v, 300, what))
+					ctx->restart_failed = true;
+				strvec_clear(&argv);
+			}
+		}
 	}
-	if (c->dns.present && c->dns.restart_cmd.n > 0 &&
-	    (ctx->o->dns_refresh || ctx->o->tasks.force_restarts))
-		log_warn("[dns] restart_cmd not run: the DNS refresh is not "
-		    "available in this version");
+	if (ctx->restart_failed)
+		ctx->any_failed = true;
+}
+
+/* The DNS refresh (distribution.md §5): [dns] restart_cmd --serial_bump
+ * <domains whose TLSA changed>, last, and never after a failed restart. */
+void
+mgr_dns_refresh(struct run_ctx *ctx)
+{
+	const struct conf *c = ctx->c;
+	struct strvec argv;
+	bool due;
+
+	if (!c->dns.present || c->dns.restart_cmd.n == 0) {
+		if (ctx->o->dns_refresh)
+			log_warn("-dns: no [dns] restart_cmd in %s/conf.d/ssl-mgr.conf; "
+			    "nothing to refresh", c->top);
+		return;
+	}
+	due = ctx->o->dns_refresh || ctx->o->tasks.force_restarts ||
+	    ctx->prod_resync || tokens_match(ctx, &c->dns.depends);
+	if (!due)
+		return;
+	if (ctx->restart_failed) {
+		log_error("DNS refresh skipped: a server restart failed (restart "
+		    "it, then run sslm-mgr -dns)");
+		ctx->any_failed = true;
+		return;
+	}
+	warn_not_root_once(ctx);
+	strvec_init(&argv);
+	strvec_push(&argv, "");
+	strvec_push(&argv, "--serial_bump");
+	for (size_t g = 0; g < c->n_groups; g++) {
+		const char *name = c->groups[g].name;
+
+		if (ctx->tlsa_changed[g] || (ctx->o->dns_refresh && !c->groups[g].is_ca))
+			if (!strvec_contains(&argv, name))
+				strvec_push(&argv, name);
+	}
+	for (size_t i = 0; i < c->dns.restart_cmd.n; i++) {
+		char *what = NULL;
+
+		free(argv.v[0]);
+		argv.v[0] = str_dup(c->dns.restart_cmd.v[i]);
+		what = str_printf("DNS refresh %s", argv.v[0]);
+		for (size_t a = 1; what != NULL && a < argv.n; a++) {
+			char *w = str_printf("%s %s", what, argv.v[a]);
+
+			free(what);
+			what = w;
+		}
+		if (what == NULL || argv.v[0] == NULL) {
+			ctx->any_failed = true;
+		} else if (ctx->o->debug) {
+			log_msg("debug: %s", what);
+		} else {
+			log_msg("%s", what);
+			if (!run_local((const char *const *)argv.v, 600, what))
+				ctx->any_failed = true;
+		}
+		free(what);
+	}
+	strvec_clear(&argv);
 }
 
 static int

@@ -377,6 +377,28 @@ step_cert(struct run_ctx *ctx, struct svc_state *st, struct build *b,
 	return rc;
 }
 
+/* tlsa.rr of the new data set (tlsa.md §6): made before next is switched,
+ * so a next without its TLSA records is never linked. */
+static int
+step_tlsa(struct run_ctx *ctx, struct svc_state *st, struct build *b,
+    struct sslm_err *err)
+{
+	char *text;
+	int rc;
+
+	if (ctx->o->debug) {
+		log_msg("debug: tlsa.rr for %s/%s (%zu dane_tls item(s))",
+		    st->svc->group, st->svc->service, st->svc->n_dane);
+		return 0;
+	}
+	if ((text = mgr_tlsa_rr_text(ctx, st->svc, b->set.dir, b->set.name,
+	    err)) == NULL)
+		return -1;
+	rc = store_set_write(&b->set, "tlsa.rr", text, strlen(text), false, err);
+	free(text);
+	return rc;
+}
+
 int
 mgr_renew_service(struct run_ctx *ctx, struct svc_state *st)
 {
@@ -395,12 +417,6 @@ mgr_renew_service(struct run_ctx *ctx, struct svc_state *st)
 			return 0;	/* not due: only the renew tasks are skipped */
 		sign = true;
 	}
-	if (svc->n_dane > 0 && sign) {
-		sslm_err_set(&err, "dane_tls: TLSA records for the new cert "
-		    "cannot be made by this version; without them it could "
-		    "never be rolled (remove dane_tls to renew it here)");
-		goto out;
-	}
 	if (ctx->o->debug) {
 		time_stamp_db(ctx->now, stamp);
 		log_msg("debug: new next %s/%s db/%s", svc->group, svc->service, stamp);
@@ -417,6 +433,8 @@ mgr_renew_service(struct run_ctx *ctx, struct svc_state *st)
 	if (t->new_csr && step_csr(ctx, st, &b, &err) == -1)
 		goto out;
 	if (sign && step_cert(ctx, st, &b, &err) == -1)
+		goto out;
+	if (sign && svc->n_dane > 0 && step_tlsa(ctx, st, &b, &err) == -1)
 		goto out;
 	if (ctx->o->debug) {
 		log_msg("debug: link next -> the new data set");

@@ -73,11 +73,19 @@ mgr_roll_service(struct run_ctx *ctx, struct svc_state *st)
 			goto fail;
 		}
 		if (!forced) {
-			log_msg("    %s: roll waits: this version cannot check that "
-			    "every nameserver serves the next TLSA records (check "
-			    "by hand, then roll with -f)", svc->service);
-			rc = 0;
-			goto out;
+			struct strvec missing;
+
+			strvec_init(&missing);
+			r = mgr_dane_gate(ctx, svc, dir, &missing);
+			for (size_t i = 0; i < missing.n; i++)
+				log_msg("    %s: roll waits: %s", svc->service,
+				    missing.v[i]);
+			strvec_clear(&missing);
+			if (r != 0) {
+				rc = 0;	/* waiting is not a failure */
+				goto out;
+			}
+			log_verb("    DANE gate: every name server serves the next records");
 		}
 	}
 	if (o->debug) {

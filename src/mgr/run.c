@@ -1,9 +1,9 @@
 /*
  * One sslm-mgr run on a valid configuration (lifecycle.md §2): log, lock,
  * integrity check, the group phase (status, renew, roll per service), the
- * post phase (production copy, restarts) and cleaning. Actions this version
- * cannot do yet are refused with a message (decisions.md "Actions not built
- * yet": no silent no-ops).
+ * post phase (production copy, restarts, DNS refresh) and cleaning. What this
+ * version cannot do yet is reported where it would be needed, never skipped
+ * silently (decisions.md "Actions not built yet").
  */
 #include "config.h"
 
@@ -21,13 +21,11 @@ void
 mgr_opts_init(struct mgr_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	strvec_init(&o->unavailable);
 }
 
 void
 mgr_opts_clear(struct mgr_opts *o)
 {
-	strvec_clear(&o->unavailable);
 	mgr_opts_init(o);
 }
 
@@ -39,7 +37,8 @@ service_tasks(struct run_ctx *ctx, struct svc_state *st)
 
 	log_msg("  %s", st->svc->service);
 	if (ctx->o->status)
-		mgr_status_print_service(ctx->c, st->svc, ctx->o, ctx->now);
+		mgr_status_print_service(ctx->c, st->svc, ctx->o, ctx->now,
+		    run_ctx_group_dns(ctx, st->svc));
 	if (t->new_next || t->new_keys || t->new_csr || t->new_cert ||
 	    t->copy_curr_to_next || t->renew_cert)
 		mgr_renew_service(ctx, st);
@@ -62,6 +61,7 @@ group_phase(struct run_ctx *ctx)
 		log_msg("%s", ctx->c->groups[g].name);
 		for (size_t s = 0; s < ctx->c->groups[g].n_services; s++)
 			service_tasks(ctx, &ctx->svcs[i++]);
+		mgr_group_tlsa(ctx, g);
 	}
 	log_msg("%s", "");
 	log_msg("Done group tasks:");
@@ -85,10 +85,14 @@ work(const struct conf *c, const struct conf_topdir *td, const struct mgr_opts *
 		log_msg("debug: nothing will be changed; every step is printed");
 	mgr_integrity_check(&ctx);
 	group_phase(&ctx);
-	if (mgr_prod_copy(&ctx) == -1)
+	/* Copy, restart, then DNS last: servers present the new cert before
+	 * DNS stops publishing the old TLSA record (lifecycle.md §8.2). */
+	if (mgr_prod_copy(&ctx) == -1) {
 		ctx.any_failed = true;
-	else
+	} else {
 		mgr_restarts(&ctx);
+		mgr_dns_refresh(&ctx);
+	}
 	/* Cleaning only after a run without failure (lifecycle.md §10). */
 	if (!ctx.any_failed && mgr_clean(&ctx) == -1)
 		ctx.any_failed = true;
@@ -150,18 +154,6 @@ mgr_run(const struct conf *c, const struct conf_topdir *td,
 			res = MGR_LOCKED;
 			goto out;
 		}
-	}
-
-	/* Refuse what this version cannot do before changing anything. */
-	if (o->unavailable.n > 0) {
-		for (size_t i = 0; i < o->unavailable.n; i++) {
-			fprintf(stderr, "sslm-mgr: %s is not available in this "
-			    "version\n", o->unavailable.v[i]);
-			log_file("%s is not available in this version",
-			    o->unavailable.v[i]);
-		}
-		res = MGR_UNAVAILABLE;
-		goto out;
 	}
 
 	if (o->status_only && o->json) {

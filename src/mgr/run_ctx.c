@@ -103,6 +103,14 @@ run_ctx_init(struct run_ctx *ctx, const struct conf *c,
 		return -1;
 	for (size_t g = 0; g < c->n_groups; g++)
 		n += c->groups[g].n_services;
+	if (c->n_groups > 0) {
+		ctx->gdns = calloc(c->n_groups, sizeof(*ctx->gdns));
+		ctx->tlsa_changed = calloc(c->n_groups, sizeof(*ctx->tlsa_changed));
+		if (ctx->gdns == NULL || ctx->tlsa_changed == NULL)
+			return -1;
+		for (size_t g = 0; g < c->n_groups; g++)
+			group_dns_init(&ctx->gdns[g], &c->groups[g]);
+	}
 	if (n > 0 && (ctx->svcs = calloc(n, sizeof(*ctx->svcs))) == NULL)
 		return -1;
 	for (size_t g = 0; g < c->n_groups; g++) {
@@ -140,6 +148,15 @@ run_ctx_init(struct run_ctx *ctx, const struct conf *c,
 	return 0;
 }
 
+struct group_dns *
+run_ctx_group_dns(struct run_ctx *ctx, const struct conf_service *svc)
+{
+	for (size_t g = 0; g < ctx->c->n_groups; g++)
+		if (strcmp(ctx->c->groups[g].name, svc->group) == 0)
+			return &ctx->gdns[g];
+	return NULL;
+}
+
 const struct local_ca *
 run_ctx_ca(const struct run_ctx *ctx, const struct conf_service *svc)
 {
@@ -162,6 +179,10 @@ run_ctx_clear(struct run_ctx *ctx)
 		free(ctx->cas[i].error);
 	}
 	free(ctx->cas);
+	for (size_t g = 0; ctx->gdns != NULL && g < ctx->c->n_groups; g++)
+		group_dns_clear(&ctx->gdns[g]);
+	free(ctx->gdns);
+	free(ctx->tlsa_changed);
 	free(ctx->prod_dir);
 	memset(ctx, 0, sizeof(*ctx));
 }

@@ -14,6 +14,7 @@
 
 #include "common/common.h"
 #include "config/conf.h"
+#include "mgr/group_dns.h"
 #include "mgr/mgr.h"
 
 /* One selected service of the run. */
@@ -48,9 +49,35 @@ struct run_ctx {
 	struct local_ca *cas;
 	size_t n_cas;
 
+	struct group_dns *gdns;		/* one per group of the run */
+	bool *tlsa_changed;		/* per group: tlsa.<g> changed (§7.2) */
+	bool tlsa_rewritten;		/* a tlsa.rr was regenerated: copy due */
+	bool warned_no_tlsa_dirs;
+
 	bool any_failed;
 	bool prod_resync;		/* the integrity check found a difference */
+	bool restart_failed;		/* a due restart failed or was not done */
 };
+
+/* The group of a service, and its DNS facts (looked up on first use). */
+struct group_dns *run_ctx_group_dns(struct run_ctx *ctx,
+    const struct conf_service *svc);
+
+/* tlsa.rr for a data set (tlsa.md §6): the text, or NULL with err set (a
+ * failed MX look-up included). */
+char *mgr_tlsa_rr_text(struct run_ctx *ctx, const struct conf_service *svc,
+    const char *set_dir, const char *db_name, struct sslm_err *err);
+
+/* The group TLSA step (lifecycle.md §6) after the group's services. */
+void mgr_group_tlsa(struct run_ctx *ctx, size_t group_index);
+
+/* The DANE roll gate (tlsa.md §8.1) for a next data set: 0 all served,
+ * 1 waits (lines logged), -1 could not check (reason logged). */
+int mgr_dane_gate(struct run_ctx *ctx, const struct conf_service *svc,
+    const char *next_dir, struct strvec *missing);
+/* The same for a group's DNS facts (gd may be NULL: cannot check). */
+int mgr_dane_gate_check(struct group_dns *gd, const char *next_dir,
+    struct strvec *missing);
 
 int run_ctx_init(struct run_ctx *ctx, const struct conf *c,
     const struct conf_topdir *td, const struct mgr_opts *o);
@@ -77,11 +104,13 @@ int mgr_integrity_collect(const struct conf *c, const char *prod_dir,
 void mgr_integrity_check(struct run_ctx *ctx);
 int mgr_prod_copy(struct run_ctx *ctx);
 void mgr_restarts(struct run_ctx *ctx);
+void mgr_dns_refresh(struct run_ctx *ctx);
 int mgr_clean(struct run_ctx *ctx);
 
 /* Status block of one service (status_text.c). */
 void mgr_status_print_service(const struct conf *c,
-    const struct conf_service *svc, const struct mgr_opts *o, time_t now);
+    const struct conf_service *svc, const struct mgr_opts *o, time_t now,
+    struct group_dns *gd);
 
 /* Messages in the original's wording (cli.md §8). */
 void mgr_fmt_expiry(time_t not_after, time_t now, char *out, size_t n);

@@ -32,6 +32,13 @@ ca_kind(enum conf_signer s)
 	}
 }
 
+static const char *const gate_names[] = {
+	[GATE_NOT_NEEDED] = "not-needed",
+	[GATE_OK] = "ok",
+	[GATE_WAITS] = "waits",
+	[GATE_UNKNOWN] = "unknown",
+};
+
 static void
 put_cert(struct jw *w, const char *key, const struct cert_view *cv, time_t now)
 {
@@ -68,13 +75,13 @@ put_cert(struct jw *w, const char *key, const struct cert_view *cv, time_t now)
 
 static void
 put_service(struct jw *w, const struct conf *c, const struct conf_service *svc,
-    const struct mgr_opts *o, time_t now)
+    const struct mgr_opts *o, time_t now, struct group_dns *gd)
 {
 	struct svc_view v;
 	const char *validation = NULL;
 
 	svc_view_init(&v);
-	if (svc_view_load(&v, c, svc, o, now) == -1)
+	if (svc_view_load(&v, c, svc, o, now, gd) == -1)
 		log_error("%s:%s: out of memory reading its status", svc->group,
 		    svc->service);
 	if (svc->signer == CONF_SIGNER_CERTBOT_DNS01)
@@ -108,11 +115,14 @@ put_service(struct jw *w, const struct conf *c, const struct conf_service *svc,
 		jw_null(w, "roll");
 	} else {
 		jw_obj_begin(w, "roll");
-		jw_bool(w, "due", v.roll_due && !v.roll_staging && !v.roll_no_tlsa);
+		jw_bool(w, "due", v.roll_due && !v.roll_staging && !v.roll_no_tlsa &&
+		    (v.gate == GATE_NOT_NEEDED || v.gate == GATE_OK));
 		jw_int(w, "age_mins", v.age_mins);
 		jw_int(w, "min_roll_mins", o->min_roll_mins);
-		jw_str(w, "gate", v.gate == GATE_NOT_NEEDED ? "not-needed" : "unknown");
+		jw_str(w, "gate", gate_names[v.gate]);
 		jw_arr_begin(w, "gate_missing");
+		for (size_t i = 0; v.gate == GATE_WAITS && i < v.gate_missing.n; i++)
+			jw_str(w, NULL, v.gate_missing.v[i]);
 		jw_arr_end(w);
 		jw_bool(w, "staging", v.next.staging);
 		jw_obj_end(w);
@@ -158,10 +168,14 @@ mgr_status_json(const struct conf *c, const struct conf_topdir *td,
 
 		jw_obj_begin(&w, NULL);
 		jw_str(&w, "name", grp->name);
+		struct group_dns gd;
+
+		group_dns_init(&gd, grp);
 		jw_arr_begin(&w, "services");
 		for (size_t s = 0; s < grp->n_services; s++)
-			put_service(&w, c, grp->services[s], o, now);
+			put_service(&w, c, grp->services[s], o, now, &gd);
 		jw_arr_end(&w);
+		group_dns_clear(&gd);
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);

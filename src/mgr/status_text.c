@@ -111,8 +111,9 @@ print_roll(const struct svc_view *v, const struct mgr_opts *o)
 		log_msg(RLABEL "staging cert, roll with -t", "roll");
 	else if (v->roll_no_tlsa)
 		log_msg(RLABEL "waits: next has no tlsa.rr; renew again", "roll");
-	else if (v->gate == GATE_UNKNOWN)
-		log_msg(RLABEL "now (DANE gate not checked by this version)", "roll");
+	else if (v->gate == GATE_WAITS || v->gate == GATE_UNKNOWN)
+		for (size_t i = 0; i < v->gate_missing.n; i++)
+			log_msg(RLABEL "waits: %s", "roll", v->gate_missing.v[i]);
 	else
 		log_msg(RLABEL "now", "roll");
 	(void)o;
@@ -120,13 +121,13 @@ print_roll(const struct svc_view *v, const struct mgr_opts *o)
 
 void
 mgr_status_print_service(const struct conf *c, const struct conf_service *svc,
-    const struct mgr_opts *o, time_t now)
+    const struct mgr_opts *o, time_t now, struct group_dns *gd)
 {
 	struct svc_view v;
 
 	svc_view_init(&v);
 	log_verb("    cert status");
-	if (svc_view_load(&v, c, svc, o, now) == -1) {
+	if (svc_view_load(&v, c, svc, o, now, gd) == -1) {
 		log_error("%s:%s: out of memory reading its status", svc->group,
 		    svc->service);
 		goto out;
@@ -220,10 +221,14 @@ mgr_status_text(const struct conf *c, const struct conf_topdir *td,
 
 		log_msg(DASHES);
 		log_msg("%s", grp->name);
+		struct group_dns gd;
+
+		group_dns_init(&gd, grp);
 		for (size_t s = 0; s < grp->n_services; s++) {
 			log_msg("  %s", grp->services[s]->service);
-			mgr_status_print_service(c, grp->services[s], o, now);
+			mgr_status_print_service(c, grp->services[s], o, now, &gd);
 		}
+		group_dns_clear(&gd);
 	}
 	log_msg("%s", "");
 	log_msg("Done group tasks:");

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "mgr/status_view.h"
+#include "mgr/run_ctx.h"
 #include "store/store.h"
 
 void
@@ -20,6 +21,7 @@ svc_view_init(struct svc_view *v)
 	crypto_cert_info_init(&v->curr.ci);
 	crypto_cert_info_init(&v->next.ci);
 	strvec_init(&v->warnings);
+	strvec_init(&v->gate_missing);
 }
 
 static void
@@ -38,6 +40,7 @@ svc_view_clear(struct svc_view *v)
 	cert_view_clear(&v->curr);
 	cert_view_clear(&v->next);
 	strvec_clear(&v->warnings);
+	strvec_clear(&v->gate_missing);
 	svc_view_init(v);
 }
 
@@ -106,7 +109,8 @@ decide_renew(struct svc_view *v, time_t now)
 /* Roll gates in the order of lifecycle.md §5.1: age, staging, tlsa.rr,
  * DANE gate. */
 static void
-decide_roll(struct svc_view *v, const struct mgr_opts *o, time_t now)
+decide_roll(struct svc_view *v, const struct mgr_opts *o, time_t now,
+    struct group_dns *gd)
 {
 	const struct cert_view *nx = &v->next;
 	time_t born;
@@ -125,7 +129,21 @@ decide_roll(struct svc_view *v, const struct mgr_opts *o, time_t now)
 		v->mins_left = ((long long)o->min_roll_mins * 60 - age + 59) / 60;
 	v->roll_staging = nx->staging && !o->test;
 	v->roll_no_tlsa = v->svc->n_dane > 0 && !nx->has_tlsa_rr;
-	v->gate = v->svc->n_dane > 0 ? GATE_UNKNOWN : GATE_NOT_NEEDED;
+	v->gate = GATE_NOT_NEEDED;
+	/* The DANE gate is asked only for services with dane_tls, and only
+	 * when it is the last thing in the way (tlsa.md §8.1). */
+	if (v->svc->n_dane > 0 && v->roll_due && !v->roll_staging && !v->roll_no_tlsa) {
+		switch (mgr_dane_gate_check(gd, nx->dir, &v->gate_missing)) {
+		case 0:
+			v->gate = GATE_OK;
+			break;
+		case 1:
+			v->gate = GATE_WAITS;
+			break;
+		default:
+			v->gate = GATE_UNKNOWN;
+		}
+	}
 }
 
 /* The chain's first certificate is the issuer (layout.md §4.2). */
@@ -157,7 +175,8 @@ check_issuer_outlived(struct svc_view *v, const struct cert_view *cv,
 
 int
 svc_view_load(struct svc_view *v, const struct conf *c,
-    const struct conf_service *svc, const struct mgr_opts *o, time_t now)
+    const struct conf_service *svc, const struct mgr_opts *o, time_t now,
+    struct group_dns *gd)
 {
 	v->svc = svc;
 	v->svc_dir = str_printf("%s/certs/%s/%s", c->top, svc->group, svc->service);
@@ -167,7 +186,7 @@ svc_view_load(struct svc_view *v, const struct conf *c,
 	    load_cert(&v->next, v->svc_dir, STORE_NEXT) == -1)
 		return -1;
 	decide_renew(v, now);
-	decide_roll(v, o, now);
+	decide_roll(v, o, now, gd);
 	if (check_issuer_outlived(v, &v->curr, "curr") == -1 ||
 	    check_issuer_outlived(v, &v->next, "next") == -1)
 		return -1;

@@ -11,6 +11,7 @@
 #include "common/common.h"
 #include "config/conf.h"
 #include "crypto/crypto.h"
+#include "mgr/group_dns.h"
 #include "mgr/mgr.h"
 
 struct cert_view {
@@ -28,7 +29,9 @@ struct cert_view {
 
 enum gate_state {
 	GATE_NOT_NEEDED,	/* no dane_tls */
-	GATE_UNKNOWN,		/* dane_tls, but not checked in this version */
+	GATE_OK,		/* every authoritative server serves next */
+	GATE_WAITS,		/* some do not: gate_missing says which */
+	GATE_UNKNOWN,		/* could not be checked (reason in gate_missing) */
 };
 
 struct svc_view {
@@ -51,6 +54,7 @@ struct svc_view {
 	bool roll_staging;	/* staging next and no -t */
 	bool roll_no_tlsa;	/* dane_tls but next has no tlsa.rr */
 	enum gate_state gate;
+	struct strvec gate_missing;
 
 	struct strvec warnings;
 };
@@ -60,6 +64,7 @@ void svc_view_clear(struct svc_view *v);
 /* Gather everything for one service. Never fails: problems become fields
  * (readable=false, error text, warnings). -1 only when out of memory. */
 int svc_view_load(struct svc_view *v, const struct conf *c,
-    const struct conf_service *svc, const struct mgr_opts *o, time_t now);
+    const struct conf_service *svc, const struct mgr_opts *o, time_t now,
+    struct group_dns *gd);
 
 #endif

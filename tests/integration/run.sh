@@ -190,21 +190,17 @@ case_lock_held() {
 	wait "$holder" 2>/dev/null
 }
 
-case_actions_not_built() {
-	top=$(copy_tree "$SRCDIR/examples/ca-self" notyet)
+case_dns_refresh_without_dns() {
+	top=$(copy_tree "$SRCDIR/examples/ca-self" nodns)
 	SSL_MGR_TOPDIR="$top" "$MGR" -dns >"$WORK/out" 2>&1
-	expect_rc 2 $? "-dns"
-	expect_grep "sslm-mgr: dns-refresh is not available in this version" "$WORK/out" "-dns"
-	SSL_MGR_TOPDIR="$top" "$MGR" dev -fsr >"$WORK/out" 2>&1
-	expect_rc 2 $? "dev -fsr"
-	expect_grep "sslm-mgr: force-server-restarts is not available in this version" "$WORK/out" "dev -fsr"
-	[ -d "$top/certs" ] && fail "a refused action created certs/"
+	expect_rc 0 $? "-dns without [dns]"
+	expect_grep "nothing to refresh" "$WORK/out" "-dns without [dns]"
 }
 
 echo "integration tests ($MGR)"
 for c in help usage_errors topdir_env_unusable topdir_from_cwd example_ca_self_status \
     example_letsencrypt_status fixture_5_4_0 fixture_7_8_1 broken_trees \
-    field_19_toml_duplicates lock_held actions_not_built; do
+    field_19_toml_duplicates lock_held dns_refresh_without_dns; do
 	run_case "$c"
 done
 finish

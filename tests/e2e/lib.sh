@@ -1,0 +1,173 @@
+# Shared helpers for the end-to-end tests: a real knot primary + secondary on
+# loopback (scripts/testbed), brought up once per script in a temp dir and
+# always brought down by PID from the EXIT trap.
+# Sourced by tests/e2e/*.sh; every case is a shell function named case_*.
+
+SRCDIR="${SSLM_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
+BUILDDIR="${SSLM_BUILDDIR:-$SRCDIR}"
+TESTBED="$SRCDIR/scripts/testbed"
+
+PASS=0
+FAIL=0
+SKIP=0
+FAILED_NAMES=""
+SKIPPED_NAMES=""
+BED_PIDS=""
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/sslm-e2e.XXXXXX") || exit 1
+BED="$WORK/bed"
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+T_START=$(now_ms)
+
+# Always stop the bed (by the PIDs in its PID files), then prove that those
+# PIDs are gone. KEEP_E2E=1 keeps the work dir (logs) for a look.
+cleanup() {
+	rc=$?
+	trap - EXIT INT TERM
+	if [ -d "$BED" ]; then
+		"$TESTBED" down "$BED" 2>/dev/null
+	fi
+	if [ "${KEEP_E2E:-0}" = 1 ]; then
+		echo "work dir kept: $WORK" >&2
+	else
+		rm -rf "$WORK"
+	fi
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+fail() {
+	echo "    FAIL: $*"
+	CASE_FAILED=1
+}
+
+note() { echo "    $*"; }
+
+# expect_rc WANT GOT WHAT
+expect_rc() {
+	[ "$1" = "$2" ] || fail "$3: exit status $2, expected $1"
+}
+
+# expect_grep TEXT FILE WHAT  (fixed string)
+expect_grep() {
+	grep -qF -- "$1" "$2" || { fail "$3: no '$1' in output"; sed 's/^/      | /' "$2" | head -n 30; }
+}
+
+# expect_egrep REGEX FILE WHAT
+expect_egrep() {
+	grep -qE -- "$1" "$2" || { fail "$3: no match for /$1/ in output"; sed 's/^/      | /' "$2" | head -n 30; }
+}
+
+# skip_or_fail WHY: a case that cannot run here. Under CI=true a failure.
+skip_or_fail() {
+	if [ "${CI:-}" = "true" ]; then
+		fail "$1 (required under CI=true)"
+	else
+		echo "    SKIPPED: $1"
+		CASE_SKIPPED=1
+	fi
+}
+
+run_case() {
+	CASE_FAILED=0
+	CASE_SKIPPED=0
+	CASE_T0=$(now_ms)
+	echo "  $1"
+	"case_$1"
+	echo "    ($(($(now_ms) - CASE_T0)) ms)"
+	if [ "$CASE_SKIPPED" = 1 ]; then
+		SKIP=$((SKIP + 1))
+		SKIPPED_NAMES="$SKIPPED_NAMES $1"
+	elif [ "$CASE_FAILED" = 0 ]; then
+		PASS=$((PASS + 1))
+	else
+		FAIL=$((FAIL + 1))
+		FAILED_NAMES="$FAILED_NAMES $1"
+	fi
+}
+
+finish() {
+	echo "total $(($(now_ms) - T_START)) ms"
+	[ -n "$SKIPPED_NAMES" ] && echo "skipped:$SKIPPED_NAMES"
+	[ -n "$FAILED_NAMES" ] && echo "failed:$FAILED_NAMES"
+	if [ "$SKIP" -gt 0 ]; then
+		echo "$PASS_NAME: $PASS passed, $FAIL failed, $SKIP skipped"
+	else
+		echo "$PASS_NAME: $PASS passed, $FAIL failed"
+	fi
+	[ "$FAIL" = 0 ]
+}
+
+# whole_skip WHY: nothing can run (no knot and not root). Exit 77 (skipped)
+# naming the test, or fail under CI=true.
+whole_skip() {
+	if [ "${CI:-}" = "true" ]; then
+		echo "$PASS_NAME: $1 (required under CI=true)"
+		echo "$PASS_NAME: 0 passed, 1 failed"
+		exit 1
+	fi
+	echo "SKIP: $PASS_NAME: $1"
+	exit 77
+}
+
+# ---- the bed ---------------------------------------------------------------
+
+# bed_up: knot + drill present (installed when root), bed running; loads the
+# env the bed prints (TB_PRIMARY, TB_SECONDARY, TB_PORT, ...). Tries the
+# default addresses first, then two other pairs when those are in use.
+bed_up() {
+	"$TESTBED" deps >"$WORK/deps.out" 2>&1
+	case $? in
+	0) ;;
+	77) whole_skip "knot/drill missing and not root ($(tail -n 1 "$WORK/deps.out"))" ;;
+	*) cat "$WORK/deps.out"; whole_skip "installing knot/ldnsutils failed" ;;
+	esac
+	n=$$
+	for pair in "" "127.0.53.$((n % 200 + 20)) 127.0.54.$((n % 200 + 20))" \
+	    "127.0.55.$((n % 200 + 20)) 127.0.56.$((n % 200 + 20))"; do
+		if [ -n "$pair" ]; then
+			# shellcheck disable=SC2086
+			set -- $pair
+			export TB_PRIMARY="$1" TB_SECONDARY="$2"
+		fi
+		if "$TESTBED" up "$BED" >"$WORK/env" 2>"$WORK/up.err"; then
+			cat "$WORK/up.err"
+			# shellcheck disable=SC1091
+			. "$WORK/env"
+			BED_PIDS="$TB_PRIMARY_PID $TB_SECONDARY_PID"
+			sed 's/^/    env: /' "$WORK/env"
+			return 0
+		fi
+		cat "$WORK/up.err"
+		# in use by a concurrent run (or a race with one): next pair
+		"$TESTBED" down "$BED" 2>/dev/null
+	done
+	return 1
+}
+
+# serial_at ADDR ZONE / txt_at ADDR NAME / rr_at ADDR NAME TYPE
+q() { timeout 3 drill -Q -p "$TB_PORT" "@$1" "$2" "$3" 2>/dev/null; }
+serial_at() {
+	s=$(q "$1" "$2" SOA | awk 'NF == 7 && $3 ~ /^[0-9]+$/ { print $3; exit }')
+	echo "${s:-none}"
+}
+rr_at() { q "$1" "$2" "$3"; }
+
+# primary_serial ZONE: the serial in the primary's zone file
+file_serial() {
+	awk '/; serial$/ { print $1; exit }' "$BED/dns/primary/zones/$1.zone"
+}
+
+# poll_until SECONDS CMD...: run CMD every 50 ms until it succeeds
+poll_until() {
+	lim=$(($(now_ms) + $1 * 1000))
+	shift
+	while ! "$@"; do
+		[ "$(now_ms)" -ge "$lim" ] && return 1
+		sleep 0.05
+	done
+}
+
