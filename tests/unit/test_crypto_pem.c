@@ -32,7 +32,7 @@ START_TEST(pem_layouts_same_der)
 }
 END_TEST
 
-/* Fingerprints given in /work/shared/cases/07-*.md and 08-*.md (made there with
+/* Fingerprints given in ../shared/cases/07-*.md and 08-*.md (made there with
  * openssl x509 -fingerprint -sha256). */
 #define FP_08_LEAF "51:5C:70:21:22:9D:44:95:D0:69:1A:71:D4:ED:37:67:BF:18:FD:75:F2:DC:04:C3:E2:51:D4:20:EE:DB:AD:4C"
 #define FP_07_INTERMEDIATE "D0:60:95:94:5F:16:D9:8A:A8:7F:3C:59:86:DD:F7:14:03:00:6E:C0:0F:96:37:E8:92:4C:4A:6C:78:A2:5B:E1"
