@@ -10,6 +10,9 @@
  *   -P port      the primary's port
  *   -a port      port of the authoritative servers (default 53); the test
  *                bed runs them all on one loopback port
+ *   -C           before waiting, check that <owner> is an ordinary name of
+ *                <apex>'s zone (not a CNAME, DNAME or delegated: field
+ *                case 03); "failed: <why>" and exit 1 when it is not
  *
  * The authoritative servers are found as in production: NS <apex> at the
  * primary, then A and AAAA of every NS name (dns_auth_servers). No extra
@@ -77,12 +80,18 @@ main(int argc, char **argv)
 	struct sslm_err err;
 	const char *prim = NULL;
 	int port = 0, auth_port = 53, c, rc = 1;
+	bool check_owner = false;
 
 	memset(&opts, 0, sizeof(opts));
 	opts.max_wait = 60;
 	opts.progress = print_line;
-	while ((c = getopt(argc, argv, "d:w:p:P:a:h")) != -1) {
+	/* "+": options end at the first argument, so a value starting with "-"
+	 * (base64url) is never taken for an option. */
+	while ((c = getopt(argc, argv, "+d:w:p:P:a:Ch")) != -1) {
 		switch (c) {
+		case 'C':
+			check_owner = true;
+			break;
 		case 'd':
 			if (!num(optarg, 0, INT_MAX / 1000, &opts.delay))
 				goto bad;
@@ -135,8 +144,12 @@ main(int argc, char **argv)
 			sslm_err_set(&err, "out of memory");
 			goto out;
 		}
-	if (dns_primary_servers(prim, port, &primary, &err) == -1 ||
-	    dns_auth_servers(&primary, argv[optind], auth_port, &auth, &warnings,
+	if (dns_primary_servers(prim, port, &primary, &err) == -1)
+		goto out;
+	if (check_owner && dns_challenge_check(&primary, argv[optind], exp.owner,
+	    &err) == -1)
+		goto out;
+	if (dns_auth_servers(&primary, argv[optind], auth_port, &auth, &warnings,
 	    &err) == -1)
 		goto out;
 	for (size_t i = 0; i < warnings.n; i++)

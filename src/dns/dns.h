@@ -83,6 +83,15 @@ int dns_extra_servers(const struct strvec *entries, int port,
     const struct dns_servers *auth, struct dns_servers *out,
     struct sslm_err *err);
 
+/*
+ * Is owner (an _acme-challenge name, absolute) an ordinary name of apex's
+ * zone? -1 with err naming the CNAME/DNAME target or the delegated child
+ * zone (decisions.md "Delegated challenges", field case 03), or when the
+ * primary cannot be asked; 0 when TXT records for it belong in apex's zone.
+ */
+int dns_challenge_check(const struct dns_servers *primary, const char *apex,
+    const char *owner, struct sslm_err *err);
+
 /* RFC 1982 serial arithmetic: <0 when a is older than b, 0 equal, >0 newer. */
 int dns_serial_cmp(uint32_t a, uint32_t b);
 

@@ -7,7 +7,7 @@ libsslm_a_SOURCES += \
 	src/dns/ns_int.h \
 	src/dns/query.h \
 	src/dns/query_int.h \
-	src/dns/auth.c \
+	src/dns/auth.c src/dns/challenge.c \
 	src/dns/check.c \
 	src/dns/lookup.c \
 	src/dns/match.c \

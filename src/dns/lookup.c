@@ -4,7 +4,7 @@
  */
 #include "config.h"
 
-#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

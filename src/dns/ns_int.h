@@ -35,8 +35,9 @@ struct ns_addrs {
 	size_t n;
 };
 /* getaddrinfo for host (an IP literal or a name), port set, duplicates
- * dropped, at most NS_MAX_ADDRS per family; v4_first sorts IPv4 before
- * IPv6 (order otherwise as returned). 0 ok (n >= 1), -1 with err. */
+ * dropped; v4_first: IPv4 then IPv6, at most NS_MAX_ADDRS of each, else
+ * the order returned, at most NS_MAX_ADDRS in all. 0 ok (n >= 1), -1 with
+ * err. */
 int ns_resolve(const char *host, int port, bool v4_first, struct ns_addrs *out,
     struct sslm_err *err);
 

@@ -6,6 +6,7 @@
 
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,25 +159,8 @@ ns_resolve(const char *host, int port, bool v4_first, struct ns_addrs *out,
 	if (v4_first) {
 		addrs_take(out, res, AF_INET, port);
 		addrs_take(out, res, AF_INET6, port);
-	} else {
-		/* Both families in the resolver's order, each bounded. */
-		size_t n4 = 0, n6 = 0;
-
-		for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
-			size_t *cnt = ai->ai_family == AF_INET ? &n4 : &n6;
-
-			if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
-			    ai->ai_addrlen > sizeof(out->a[0]) ||
-			    addrs_have(out, ai->ai_addr) || *cnt >= NS_MAX_ADDRS)
-				continue;
-			memset(&out->a[out->n], 0, sizeof(out->a[0]));
-			memcpy(&out->a[out->n], ai->ai_addr, ai->ai_addrlen);
-			out->len[out->n] = ai->ai_addrlen;
-			set_port(&out->a[out->n], port);
-			out->n++;
-			(*cnt)++;
-		}
-	}
+	} else		/* the resolver's order (dns.md §3.2) */
+		addrs_take(out, res, AF_UNSPEC, port);
 	if (out->n == 0) {
 		clean = ns_sanitize(host);
 		sslm_err_set(err, "cannot resolve %s: no IPv4 or IPv6 address",

@@ -49,7 +49,8 @@ dns_wait() {
 	w=$1
 	shift
 	t0=$(now_ms)
-	"$DNS_WAIT" -w "$w" -p "$TB_PRIMARY" -P "$TB_PORT" -a "$TB_PORT" \
+	# "--": a base64url value may start with "-" (GNU getopt permutes)
+	"$DNS_WAIT" -w "$w" -p "$TB_PRIMARY" -P "$TB_PORT" -a "$TB_PORT" -- \
 	    "$APEX" "$OWNER" "$@" >"$WORK/out" 2>&1
 	WRC=$?
 	WMS=$(($(now_ms) - t0))
@@ -136,7 +137,7 @@ case_bed_stall_and_silence() {
 # servers serve it; at that moment the secondary has the new serial.
 case_wait_txt_both_servers() {
 	have_dns_wait || return
-	v=$(token)
+	v=-$(token | cut -c2-)	# base64url values may start with "-"
 	write_acme "$OWNER 60 IN TXT \"$v\""
 	refresh || return
 	new=$(file_serial $APEX)
@@ -272,6 +273,33 @@ case_wait_tlsa() {
 	OWNER=$OWNER_SAVED
 }
 
+# Field case 03: a challenge name that is a CNAME elsewhere, or inside a
+# delegated child zone, is refused before anything waits; an ordinary one
+# passes the check.
+case_challenge_cname_delegated() {
+	have_dns_wait || return
+	{
+		echo "_acme-challenge.www.$APEX. 60 IN CNAME www-example-test.acme.example.net."
+		echo "_acme-challenge.sub.$APEX. 60 IN NS ns-acme.example.net."
+		echo "_acme-challenge.$APEX. 60 IN TXT \"plain-token\""
+	} >"$ACME_FILE.tmp" && mv "$ACME_FILE.tmp" "$ACME_FILE"
+	refresh || return
+	"$DNS_WAIT" -C -w 2 -p "$TB_PRIMARY" -P "$TB_PORT" -a "$TB_PORT" -- \
+	    "$APEX" "_acme-challenge.www.$APEX" TXT token >"$WORK/out" 2>&1
+	expect_rc 1 $? "CNAME'd challenge name"
+	expect_grep "_acme-challenge.www.$APEX. is a CNAME to www-example-test.acme.example.net." "$WORK/out" "CNAME named"
+	"$DNS_WAIT" -C -w 2 -p "$TB_PRIMARY" -P "$TB_PORT" -a "$TB_PORT" -- \
+	    "$APEX" "_acme-challenge.sub.$APEX" TXT token >"$WORK/out" 2>&1
+	expect_rc 1 $? "delegated challenge name"
+	expect_grep "is in the delegated zone _acme-challenge.sub.$APEX." "$WORK/out" "delegation named"
+	"$DNS_WAIT" -C -w 5 -p "$TB_PRIMARY" -P "$TB_PORT" -a "$TB_PORT" -- \
+	    "$APEX" "_acme-challenge.$APEX" TXT plain-token >"$WORK/out" 2>&1
+	expect_rc 0 $? "ordinary challenge name"
+	[ $? = 0 ] || show_out
+	: >"$ACME_FILE"
+	refresh
+}
+
 # last: down stops exactly the bed's PIDs and leaves nothing running
 case_bed_down() {
 	t0=$(now_ms)
@@ -306,7 +334,7 @@ TLSA_FILE=$TB_TLSA_DIR/tlsa.$APEX
 
 for c in bed_serves_zones bed_refresh_propagates bed_stall_and_silence \
     wait_txt_both_servers wait_secondary_lag wait_silent_server \
-    wait_txt_multistring wait_tlsa bed_down; do
+    wait_txt_multistring wait_tlsa challenge_cname_delegated bed_down; do
 	run_case "$c"
 done
 finish
