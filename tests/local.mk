@@ -23,3 +23,8 @@ EXTRA_DIST += tests/e2e/dns.sh tests/e2e/lib.sh
 EXTRA_DIST += scripts/testbed
 TESTS += tests/e2e/dane.sh
 EXTRA_DIST += tests/e2e/dane.sh
+# End-to-end proof of the ACME test bed (pebble + nginx) with real certbot.
+TESTS += tests/e2e/certbot.sh
+EXTRA_DIST += tests/e2e/certbot.sh
+TESTS += tests/e2e/acme.sh
+EXTRA_DIST += tests/e2e/acme.sh

@@ -112,7 +112,9 @@ main(int argc, char *argv[])
 	opts.status_only = cli_is_status_only(&req);
 	opts.json = req.json;
 	opts.test = req.test;
-	opts.debug = req.debug;
+	/* -n: certbot --dry-run; everything else behaves as with -d. */
+	opts.debug = req.debug || req.dry_run;
+	opts.dry_run = req.dry_run;
 	opts.force = req.force;
 	opts.min_roll_mins = req.roll_mins >= 0 ? req.roll_mins : conf.g.min_roll_mins;
 	opts.clean_keep = req.clean_keep >= 0 ? req.clean_keep : conf.g.clean_keep;

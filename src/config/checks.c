@@ -74,11 +74,34 @@ host_is_local(const char *server)
 
 /* A remote mirror uses the same absolute path there (distribution.md
  * §3.1): a TOP-relative prod_cert_dir cannot be mirrored. */
+/* Is path dir itself or inside it (both absolute, normalised)? */
+static bool
+path_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
 static void
 check_prod_cert_dir(struct loader *L)
 {
 	const struct conf *c = L->c;
+	char *certs = str_printf("%s/certs", c->top);
 
+	/* The mirror deletes what is not in the source: pointed at the
+	 * database or the config it would destroy them. */
+	if (certs != NULL && c->g.prod_cert_dir != NULL &&
+	    (path_within(c->g.prod_cert_dir, certs) ||
+	    path_within(c->g.prod_cert_dir, c->conf_dir) ||
+	    strcmp(c->g.prod_cert_dir, c->top) == 0 ||
+	    path_within(certs, c->g.prod_cert_dir)))
+		diag_error(L->d, MAIN_REL, c->g.prod_cert_dir_line > 0 ?
+		    c->g.prod_cert_dir_line : 1, "[globals] prod_cert_dir: '%s' "
+		    "overlaps the top dir's certs/ or conf.d/ (production must "
+		    "be a folder of its own, e.g. %s/prod-certs)",
+		    c->g.prod_cert_dir, c->top);
+	free(certs);
 	if (c->g.prod_cert_dir_absolute)
 		return;
 	for (int i = 0; i < CONF_SERVER_N; i++) {

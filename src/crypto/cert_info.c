@@ -171,20 +171,122 @@ read_sans(X509 *x, const char *name, struct strvec *sans, struct sslm_err *err)
 	return rc;
 }
 
-/* key_desc as documented in crypto.h; *out stays NULL for "unknown". */
-static int
-key_desc(const X509 *x, const char *name, char **out, struct sslm_err *err)
+/*
+ * For a certificate read for a summary (no decoded key, see pem.c): the key
+ * of the common cases named from its SubjectPublicKeyInfo without decoding
+ * it: EC on the three NIST curves, and the RFC 8410 keys. Each is named
+ * only when the encoding has the form OpenSSL's decoder accepts (RFC 8410:
+ * no parameters and the key's fixed length; EC: a named curve and a point
+ * of that curve's length, compressed or not). Whether an EC point lies on
+ * its curve is not checked (that takes ~20 us, the cost of a decode): such
+ * a broken key is named by its curve here, where a decode would make it
+ * "unknown"; signing and verifying decode the key and refuse it.
+ * NULL: not one of these, decode the key.
+ */
+static const char *
+key_desc_from_spki(const X509_PUBKEY *xpk)
 {
+	static const struct {
+		int nid;
+		const char *desc;
+		int len;        /* key bytes (RFC 8410), field bytes (EC) */
+	} ecx[] = {
+		{ NID_ED25519, "ed25519", 32 },
+		{ NID_ED448, "ed448", 57 },
+		{ NID_X25519, "x25519", 32 },
+		{ NID_X448, "x448", 56 },
+	}, curves[] = {
+		/* The spec and the original call P-256 by its SEC name. */
+		{ NID_X9_62_prime256v1, "secp256r1", 32 },
+		{ NID_secp384r1, "secp384r1", 48 },
+		{ NID_secp521r1, "secp521r1", 66 },
+	};
+	ASN1_OBJECT *alg = NULL;
+	const ASN1_OBJECT *curve;
+	const unsigned char *pk = NULL;
+	const void *pval = NULL;
+	X509_ALGOR *pa = NULL;
+	int pklen = 0, ptype = V_ASN1_UNDEF, nid, cnid;
+
+	if (xpk == NULL ||
+	    X509_PUBKEY_get0_param(&alg, &pk, &pklen, &pa, xpk) != 1 ||
+	    pk == NULL)
+		return NULL;
+	nid = OBJ_obj2nid(alg);
+	if (pa != NULL)
+		X509_ALGOR_get0(NULL, &ptype, &pval, pa);
+	for (size_t i = 0; i < sizeof(ecx) / sizeof(ecx[0]); i++)
+		if (nid == ecx[i].nid)
+			return ptype == V_ASN1_UNDEF && pklen == ecx[i].len ?
+			    ecx[i].desc : NULL;
+	if (nid != NID_X9_62_id_ecPublicKey || ptype != V_ASN1_OBJECT)
+		return NULL;
+	curve = pval;
+	cnid = OBJ_obj2nid(curve);
+	for (size_t i = 0; i < sizeof(curves) / sizeof(curves[0]); i++) {
+		int f = curves[i].len;
+
+		if (cnid != curves[i].nid)
+			continue;
+		if ((pk[0] == 0x04 && pklen == 1 + 2 * f) ||
+		    ((pk[0] == 0x02 || pk[0] == 0x03) && pklen == 1 + f))
+			return curves[i].desc;
+		return NULL;
+	}
+	return NULL;
+}
+
+/* The public key of x decoded: x's own; for a summary certificate, which
+ * has none, a new one from its SubjectPublicKeyInfo in *own (the caller
+ * frees it). NULL when OpenSSL cannot decode it. */
+static EVP_PKEY *
+decoded_key(const X509 *x, bool summary, EVP_PKEY **own)
+{
+	const X509_PUBKEY *xpk;
+	unsigned char *der = NULL;
+	const unsigned char *p;
 	EVP_PKEY *pk;
+	int n;
+
+	*own = NULL;
+	if ((pk = X509_get0_pubkey(x)) != NULL)
+		return pk;
+	ERR_clear_error();
+	if (summary && (xpk = X509_get_X509_PUBKEY(x)) != NULL &&
+	    (n = i2d_X509_PUBKEY(xpk, &der)) > 0) {
+		p = der;
+		*own = d2i_PUBKEY(NULL, &p, n);
+	}
+	OPENSSL_free(der);
+	if (*own == NULL)
+		ERR_clear_error();
+	return *own;
+}
+
+/* key_desc as documented in crypto.h; *out stays NULL for "unknown". For a
+ * summary certificate the common keys are named from their algorithm
+ * identifier, and only the others (RSA, DSA and DH sizes, other curves,
+ * anything rarer) are decoded; any other certificate has its key decoded
+ * already. */
+static int
+key_desc(const X509 *x, bool summary, const char *name, char **out,
+    struct sslm_err *err)
+{
+	EVP_PKEY *pk, *own = NULL;
+	const char *desc;
 	char group[80];
 	size_t glen = 0;
-	int nid;
+	int nid, rc = -1;
 
 	*out = NULL;
-	if ((pk = X509_get0_pubkey(x)) == NULL) {
+	if (summary &&
+	    (desc = key_desc_from_spki(X509_get_X509_PUBKEY(x))) != NULL) {
+		*out = strdup(desc);
+		goto done;
+	}
+	if ((pk = decoded_key(x, summary, &own)) == NULL) {
 		/* A key type this OpenSSL cannot decode is "key type unknown"
 		 * for the display, not a reason to fail. */
-		ERR_clear_error();
 		return 0;
 	}
 	if (EVP_PKEY_is_a(pk, "RSA") || EVP_PKEY_is_a(pk, "RSA-PSS"))
@@ -205,7 +307,8 @@ key_desc(const X509 *x, const char *name, char **out, struct sslm_err *err)
 		/* Explicit curve parameters have no name: "unknown". */
 		if (EVP_PKEY_get_group_name(pk, group, sizeof(group), &glen) != 1) {
 			ERR_clear_error();
-			return 0;
+			rc = 0;
+			goto out;
 		}
 		if ((nid = OBJ_sn2nid(group)) == NID_undef)
 			nid = EC_curve_nist2nid(group);
@@ -214,13 +317,19 @@ key_desc(const X509 *x, const char *name, char **out, struct sslm_err *err)
 			*out = strdup("secp256r1");
 		else
 			*out = strdup(nid != NID_undef ? OBJ_nid2sn(nid) : group);
-	} else
-		return 0;
+	} else {
+		rc = 0;
+		goto out;
+	}
+ done:
 	if (*out == NULL) {
 		sslm_err_set(err, "%s: out of memory", name);
-		return -1;
+		goto out;
 	}
-	return 0;
+	rc = 0;
+ out:
+	EVP_PKEY_free(own);
+	return rc;
 }
 
 /* Long name of the signature algorithm, or its dotted OID. */
@@ -242,8 +351,10 @@ sig_algo(const X509 *x)
 	return s;
 }
 
-int
-crypto_cert_info_from_x509(X509 *x, const char *name,
+/* crypto_cert_info_from_x509; summary: x comes from
+ * crypto_pem_read_certs_summary (its key is not decoded). */
+static int
+info_from_x509(X509 *x, bool summary, const char *name,
     struct crypto_cert_info *ci, struct sslm_err *err)
 {
 	int rc = -1;
@@ -269,7 +380,7 @@ crypto_cert_info_from_x509(X509 *x, const char *name,
 	    name_attr(X509_get_subject_name(x), NID_commonName, &ci->subject_cn,
 	    name, "subject CN", err) != 0)
 		goto out;
-	if (key_desc(x, name, &ci->key_desc, err) != 0 ||
+	if (key_desc(x, summary, name, &ci->key_desc, err) != 0 ||
 	    read_sans(x, name, &ci->sans, err) != 0)
 		goto out;
 	if ((ci->sig_algo = sig_algo(x)) == NULL) {
@@ -288,6 +399,13 @@ crypto_cert_info_from_x509(X509 *x, const char *name,
 }
 
 int
+crypto_cert_info_from_x509(X509 *x, const char *name,
+    struct crypto_cert_info *ci, struct sslm_err *err)
+{
+	return info_from_x509(x, false, name, ci, err);
+}
+
+int
 crypto_cert_info_from_pem(const char *pem, size_t len, const char *name,
     struct crypto_cert_info *ci, struct sslm_err *err)
 {
@@ -297,10 +415,9 @@ crypto_cert_info_from_pem(const char *pem, size_t len, const char *name,
 	if (name == NULL)
 		name = "PEM input";
 	crypto_cert_info_clear(ci);
-	if (crypto_pem_read_certs_max(pem, len, name, 1, &certs, err) < 0)
+	if (crypto_pem_read_certs_summary(pem, len, name, 1, &certs, err) < 0)
 		goto out;
-	if (crypto_cert_info_from_x509(sk_X509_value(certs, 0), name, ci,
-	    err) != 0)
+	if (info_from_x509(sk_X509_value(certs, 0), true, name, ci, err) != 0)
 		goto out;
 	rc = 0;
  out:

@@ -36,4 +36,16 @@ int crypto_read_file(const char *path, size_t max, char **buf, size_t *len,
 int crypto_pem_read_certs_max(const char *buf, size_t len, const char *name,
     size_t max, STACK_OF(X509) **out, struct sslm_err *err);
 
+/*
+ * The same for a summary only (crypto_cert_info_from_pem): the public keys
+ * are not decoded (OpenSSL 3.0 makes that the dearest part of parsing, see
+ * pem.c), so X509_get0_pubkey() of these certificates is NULL. They must
+ * not be used to sign, verify or hash a key, nor be given to
+ * crypto_cert_info_from_x509() (which would call the key unknown):
+ * crypto_cert_info_from_pem() names their keys from the algorithm
+ * identifier.
+ */
+int crypto_pem_read_certs_summary(const char *buf, size_t len,
+    const char *name, size_t max, STACK_OF(X509) **out, struct sslm_err *err);
+
 #endif /* SSLM_CRYPTO_INT_H */

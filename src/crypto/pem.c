@@ -14,8 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/asn1.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/provider.h>
 #include <openssl/x509.h>
 
 #include "crypto/crypto_int.h"
@@ -210,22 +213,102 @@ decode_body(const char *body, size_t n, unsigned long first_line,
 }
 
 /*
+ * The library context for certificates read only for their summary
+ * (crypto_pem_read_certs_summary, i.e. crypto_cert_info_from_pem and
+ * crypto_cert_info_read: the status display and its issuer check).
+ *
+ * OpenSSL 3.0's d2i_X509 decodes the public key eagerly through the
+ * provider decoders, which look up and name-match every decoder of every
+ * provider on each call: ~100 us of the ~110 us a certificate costs. A
+ * summary needs only the key's type and size or curve, which
+ * cert_info.c:key_desc reads from the algorithm identifier. Parsed in a
+ * context that has only the "null" provider, d2i finds no decoder and
+ * leaves the key undecoded; the rest of the certificate (names, times,
+ * extensions, signature algorithm) is parsed exactly as before.
+ *
+ * The one piece of state in src/crypto/ that is not passed in: it holds
+ * only OpenSSL's provider tables, no data of any caller. It is made once,
+ * on first use (CRYPTO_THREAD_run_once), and kept for the life of the
+ * process; an atexit handler frees it, registered after OpenSSL's own so
+ * that it runs before OpenSSL's cleanup, and ASan and valgrind see no leak.
+ * When it cannot be made, summaries use the default context (slower, same
+ * result).
+ */
+static CRYPTO_ONCE summary_once = CRYPTO_ONCE_STATIC_INIT;
+static OSSL_LIB_CTX *summary_ctx;
+static OSSL_PROVIDER *summary_null;
+
+static void
+summary_ctx_free(void)
+{
+	OSSL_PROVIDER_unload(summary_null);
+	summary_null = NULL;
+	OSSL_LIB_CTX_free(summary_ctx);
+	summary_ctx = NULL;
+}
+
+static void
+summary_ctx_make(void)
+{
+	OSSL_LIB_CTX *ctx;
+	OSSL_PROVIDER *prov;
+
+	/* OpenSSL registers its atexit cleanup on its first full init;
+	 * make sure that comes first, so ours runs before it. */
+	if (OPENSSL_init_crypto(0, NULL) != 1 ||
+	    (ctx = OSSL_LIB_CTX_new()) == NULL)
+		goto out;
+	if ((prov = OSSL_PROVIDER_load(ctx, "null")) == NULL) {
+		OSSL_LIB_CTX_free(ctx);
+		goto out;
+	}
+	summary_ctx = ctx;
+	summary_null = prov;
+	if (atexit(summary_ctx_free) != 0)
+		summary_ctx_free();
+ out:
+	/* Whatever failed here only makes summaries slower. */
+	ERR_clear_error();
+}
+
+/* The summary context, or NULL (the default context) when it cannot be
+ * had. */
+static OSSL_LIB_CTX *
+summary_libctx(void)
+{
+	if (!CRYPTO_THREAD_run_once(&summary_once, summary_ctx_make))
+		return NULL;
+	return summary_ctx;
+}
+
+/*
  * DER -> X509. A TRUSTED CERTIFICATE is the certificate's DER followed by an
  * X509_CERT_AUX (trust settings, alias). We parse the certificate alone, so
  * the X509 carries no trust data and its encoding is the certificate's own,
  * then check that what follows is a well-formed trust structure and drop it.
  * This is what PEM_read_bio_X509_AUX reads, minus the trust data.
+ *
+ * With summary, the public key is not decoded (see summary_libctx): the
+ * X509 is for crypto_cert_info_from_x509 only, never for signing,
+ * verifying or hashing its key. ASN1_item_d2i_ex with no object passed in
+ * is d2i_X509(NULL, ...) except that the key's decode is tried in ctx
+ * (and finds no decoder there): the X509 itself keeps the default context,
+ * and its extensions are cached later, on first use, as before.
  */
 static X509 *
 parse_der(const unsigned char *der, size_t derlen, bool trusted,
-    const char *name, size_t idx, struct sslm_err *err)
+    bool summary, const char *name, size_t idx, struct sslm_err *err)
 {
 	const unsigned char *p = der, *end = der + derlen;
+	OSSL_LIB_CTX *ctx = summary ? summary_libctx() : NULL;
 	X509 *x = NULL, *ret = NULL;
 	X509_CERT_AUX *aux = NULL;
 
-	if (derlen > LONG_MAX ||
-	    (x = d2i_X509(NULL, &p, (long)derlen)) == NULL) {
+	if (derlen <= LONG_MAX)
+		x = ctx != NULL ? (X509 *)ASN1_item_d2i_ex(NULL, &p,
+		    (long)derlen, ASN1_ITEM_rptr(X509), ctx, NULL) :
+		    d2i_X509(NULL, &p, (long)derlen);
+	if (x == NULL) {
 		crypto_err_ossl(err, "%s: certificate %zu: not a valid "
 		    "certificate", name, idx);
 		goto out;
@@ -268,9 +351,9 @@ no_cert_message(const char *buf, size_t len, const char *name,
 		    "CERTIFICATE----- line)", name);
 }
 
-int
-crypto_pem_read_certs_max(const char *buf, size_t len, const char *name,
-    size_t max, STACK_OF(X509) **out, struct sslm_err *err)
+static int
+read_certs(const char *buf, size_t len, const char *name, size_t max,
+    bool summary, STACK_OF(X509) **out, struct sslm_err *err)
 {
 	STACK_OF(X509) *certs = NULL;
 	X509 *x = NULL;
@@ -340,8 +423,8 @@ crypto_pem_read_certs_max(const char *buf, size_t len, const char *name,
 		    ncert, &der, &derlen, err) != 0)
 			goto out;
 		if ((x = parse_der(der, derlen,
-		    label_is(label, llen, "TRUSTED CERTIFICATE"), name, ncert,
-		    err)) == NULL)
+		    label_is(label, llen, "TRUSTED CERTIFICATE"), summary, name,
+		    ncert, err)) == NULL)
 			goto out;
 		free(der);
 		der = NULL;
@@ -371,10 +454,24 @@ crypto_pem_read_certs_max(const char *buf, size_t len, const char *name,
 }
 
 int
+crypto_pem_read_certs_max(const char *buf, size_t len, const char *name,
+    size_t max, STACK_OF(X509) **out, struct sslm_err *err)
+{
+	return read_certs(buf, len, name, max, false, out, err);
+}
+
+int
+crypto_pem_read_certs_summary(const char *buf, size_t len, const char *name,
+    size_t max, STACK_OF(X509) **out, struct sslm_err *err)
+{
+	return read_certs(buf, len, name, max, true, out, err);
+}
+
+int
 crypto_pem_read_certs(const char *buf, size_t len, const char *name,
     STACK_OF(X509) **out, struct sslm_err *err)
 {
-	return crypto_pem_read_certs_max(buf, len, name, 0, out, err);
+	return read_certs(buf, len, name, 0, false, out, err);
 }
 
 void

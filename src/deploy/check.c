@@ -127,13 +127,15 @@ compare_files(struct check *c, int sfd, int dfd, const char *name,
 	return add_diff(c, "%s/%s differs (%s)", rel, name, what + 2);
 }
 
+/* s: the source entry's lstat, from source_has a moment ago. */
 static int
 compare_entry(struct check *c, int sfd, const char *spath, int dfd,
-    const char *dpath, const char *name, const char *rel, int depth)
+    const char *dpath, const char *name, const char *rel, int depth,
+    const struct stat *s)
 {
 	char *sp = NULL, *dp = NULL, *sub = NULL;
 	char st_buf[PATH_MAX], dt_buf[PATH_MAX];
-	struct stat s, d;
+	struct stat d;
 	ssize_t sn, dn;
 	int cs = -1, cd = -1, rc = -1;
 
@@ -142,19 +144,18 @@ compare_entry(struct check *c, int sfd, const char *spath, int dfd,
 		sslm_err_set(c->err, "out of memory checking %s", spath);
 		goto out;
 	}
-	if (dp_lstat_at(sfd, name, sp, &s, c->err) != 1 ||
-	    dp_lstat_at(dfd, name, dp, &d, c->err) != 1)
+	if (dp_lstat_at(dfd, name, dp, &d, c->err) != 1)
 		goto out;       /* listed a moment ago: vanishing is an error */
-	if ((s.st_mode & S_IFMT) != (d.st_mode & S_IFMT)) {
+	if ((s->st_mode & S_IFMT) != (d.st_mode & S_IFMT)) {
 		rc = add_diff(c, "%s/%s is a %s in production, a %s in certs",
-		    rel, name, kind_name(d.st_mode), kind_name(s.st_mode));
+		    rel, name, kind_name(d.st_mode), kind_name(s->st_mode));
 		goto out;
 	}
-	if (S_ISREG(s.st_mode)) {
-		rc = compare_files(c, sfd, dfd, name, sp, dp, rel, &s, &d);
+	if (S_ISREG(s->st_mode)) {
+		rc = compare_files(c, sfd, dfd, name, sp, dp, rel, s, &d);
 		goto out;
 	}
-	if (S_ISLNK(s.st_mode)) {
+	if (S_ISLNK(s->st_mode)) {
 		sn = readlinkat(sfd, name, st_buf, sizeof(st_buf));
 		dn = readlinkat(dfd, name, dt_buf, sizeof(dt_buf));
 		if (sn == -1 || dn == -1) {
@@ -195,12 +196,12 @@ compare_entry(struct check *c, int sfd, const char *spath, int dfd,
 	return rc;
 }
 
-/* Does the source offer name to the mirror? 1 yes, 0 no, -1 error. */
+/* Does the source offer name to the mirror? 1 yes (*st: its lstat, for
+ * compare_entry), 0 no, -1 error. */
 static int
 source_has(struct check *c, int sfd, const char *spath, const char *name,
-    int depth)
+    int depth, struct stat *st)
 {
-	struct stat st;
 	char *sp;
 	int r;
 
@@ -210,9 +211,9 @@ source_has(struct check *c, int sfd, const char *spath, const char *name,
 		sslm_err_set(c->err, "out of memory checking %s", spath);
 		return -1;
 	}
-	r = dp_lstat_at(sfd, name, sp, &st, c->err);
+	r = dp_lstat_at(sfd, name, sp, st, c->err);
 	free(sp);
-	return r == 1 ? mirrored_kind(st.st_mode) : r;
+	return r == 1 ? mirrored_kind(st->st_mode) : r;
 }
 
 static int
@@ -220,6 +221,7 @@ compare_dir(struct check *c, int sfd, const char *spath, int dfd,
     const char *dpath, const char *rel, int depth)
 {
 	struct strvec src, dst;
+	struct stat st;
 	size_t i = 0, j = 0;
 	int rc = -1, cmp, has, r;
 
@@ -238,7 +240,7 @@ compare_dir(struct check *c, int sfd, const char *spath, int dfd,
 		else
 			cmp = strcmp(src.v[i], dst.v[j]);
 		name = cmp <= 0 ? src.v[i] : dst.v[j];
-		if ((has = source_has(c, sfd, spath, name, depth)) == -1)
+		if ((has = source_has(c, sfd, spath, name, depth, &st)) == -1)
 			goto out;
 		if (cmp < 0) {
 			i++;
@@ -259,7 +261,7 @@ compare_dir(struct check *c, int sfd, const char *spath, int dfd,
 				    "in certs", rel, name);
 			else
 				r = compare_entry(c, sfd, spath, dfd, dpath, name,
-				    rel, depth);
+				    rel, depth, &st);
 		}
 		if (r == -1)
 			goto out;

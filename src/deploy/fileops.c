@@ -23,46 +23,53 @@ cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * The directory is read on the caller's descriptor with getdents64 (glibc
+ * 2.30; this is a Linux tool): rewind, read, and the read that returns 0.
+ * A DIR would cost a descriptor of its own (dup or openat), the fstat and
+ * two fcntl of fdopendir, a rewind and a close for each directory listed.
+ * The descriptor's offset is left at the end, as with the dup before.
+ */
 int
 dp_list_dir(int dirfd, const char *path, struct strvec *names,
     struct sslm_err *err)
 {
-	DIR *d = NULL;
-	struct dirent *de;
-	int fd = -1, rc = -1;
+	union {
+		struct dirent64 align;
+		char b[8192];
+	} buf;
+	const struct dirent64 *de;
+	ssize_t n;
+	int rc = -1;
 
-	/* fdopendir takes the descriptor; the caller keeps its own. */
-	if ((fd = dup(dirfd)) == -1 || (d = fdopendir(fd)) == NULL) {
+	if (lseek(dirfd, 0, SEEK_SET) == -1) {
 		sslm_err_errno(err, errno, "cannot list directory %s", path);
 		goto out;
 	}
-	fd = -1;
-	rewinddir(d);
 	for (;;) {
-		errno = 0;
-		if ((de = readdir(d)) == NULL) {
-			if (errno != 0) {
-				sslm_err_errno(err, errno, "cannot list "
-				    "directory %s", path);
+		if ((n = getdents64(dirfd, buf.b, sizeof(buf.b))) == -1) {
+			if (errno == EINTR)
+				continue;
+			sslm_err_errno(err, errno, "cannot list directory %s", path);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		for (ssize_t off = 0; off < n; off += de->d_reclen) {
+			de = (const struct dirent64 *)(const void *)(buf.b + off);
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			if (strvec_push(names, de->d_name) == -1) {
+				sslm_err_set(err, "out of memory listing %s", path);
 				goto out;
 			}
-			break;
-		}
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (strvec_push(names, de->d_name) == -1) {
-			sslm_err_set(err, "out of memory listing %s", path);
-			goto out;
 		}
 	}
 	if (names->n > 1)
 		qsort(names->v, names->n, sizeof(*names->v), cmp_names);
 	rc = 0;
  out:
-	if (d != NULL)
-		closedir(d);
-	if (fd != -1)
-		close(fd);
 	return rc;
 }
 
@@ -124,9 +131,12 @@ open_regular_at(int dirfd, const char *name, const char *path, struct stat *st,
 }
 
 /* read() that retries on EINTR and fills the buffer unless at end of file,
- * so two files can be compared chunk by chunk. */
+ * so two files can be compared chunk by chunk: a short count is the end.
+ * left (NULL: not known) is what fstat said was still to come, counted
+ * down: once that much has been read, a short read() is the end, without
+ * one more read() to see 0 (a 2 KB file is one read, not two). */
 static ssize_t
-read_full(int fd, char *buf, size_t len)
+read_full(int fd, char *buf, size_t len, off_t *left)
 {
 	size_t got = 0;
 
@@ -141,6 +151,11 @@ read_full(int fd, char *buf, size_t len)
 		if (n == 0)
 			break;
 		got += (size_t)n;
+		if (left != NULL) {
+			*left = *left > n ? *left - n : 0;
+			if (*left == 0)
+				break;
+		}
 	}
 	return (ssize_t)got;
 }
@@ -180,18 +195,20 @@ dp_same_bytes_at(int afd, const char *aname, const char *apath, int bfd,
 		sslm_err_set(err, "out of memory comparing %s", apath);
 		goto out;
 	}
+	/* Chunk by chunk; equal chunks short of COPY_BUF are the end of
+	 * both. The sizes from fstat spare the read() that would return 0. */
 	for (;;) {
-		if ((an = read_full(a, abuf, COPY_BUF)) == -1) {
+		if ((an = read_full(a, abuf, COPY_BUF, &ast.st_size)) == -1) {
 			sslm_err_errno(err, errno, "cannot read %s", apath);
 			goto out;
 		}
-		if ((bn = read_full(b, bbuf, COPY_BUF)) == -1) {
+		if ((bn = read_full(b, bbuf, COPY_BUF, &bst.st_size)) == -1) {
 			sslm_err_errno(err, errno, "cannot read %s", bpath);
 			goto out;
 		}
 		if (an != bn || memcmp(abuf, bbuf, (size_t)an) != 0)
 			break;
-		if (an == 0) {
+		if (an < COPY_BUF) {
 			*same = true;
 			break;
 		}
@@ -251,7 +268,7 @@ dp_copy_file_at(int sfd, const char *name, const char *spath, int dfd,
 		sslm_err_errno(err, errno, "cannot set mode of %s", tmppath);
 		goto out;
 	}
-	while ((n = read_full(in, buf, COPY_BUF)) > 0) {
+	while ((n = read_full(in, buf, COPY_BUF, NULL)) > 0) {
 		if (write_full(out, buf, (size_t)n) == -1) {
 			sslm_err_errno(err, errno, "cannot write %s (check free "
 			    "space)", tmppath);

@@ -36,6 +36,7 @@ struct mgr_opts {
 	bool json;		/* --json (status-only runs) */
 	bool test;		/* -t */
 	bool debug;		/* -d */
+	bool dry_run;		/* -n: certbot --dry-run, nothing stored */
 	bool force;		/* -f */
 	int min_roll_mins;	/* effective: -roll-mins or config */
 	int clean_keep;		/* effective: -clean-keep or config */

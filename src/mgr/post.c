@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "crypto/crypto.h"
 #include "deploy/deploy.h"
 #include "mgr/run_ctx.h"
 #include "store/store.h"
@@ -63,6 +64,70 @@ mgr_integrity_check(struct run_ctx *ctx)
 
 static bool any_tlsa_changed(const struct run_ctx *ctx);
 
+/*
+ * May this data set go to production? Only a complete set whose cert.pem
+ * reads as a certificate: the mirror must never replace a working
+ * production copy with a broken one (decisions.md: safety wins).
+ */
+static bool
+set_publishable(const char *svc_dir, enum store_link which, const char *prod_svc,
+    char **why)
+{
+	struct crypto_cert_info ci;
+	struct sslm_err err;
+	struct strvec missing;
+	char *dir = NULL, *cert = NULL, *prod = NULL;
+	bool ok = false;
+	int r;
+
+	*why = NULL;
+	crypto_cert_info_init(&ci);
+	strvec_init(&missing);
+	sslm_err_clear(&err);
+	r = store_link_resolve(svc_dir, which, NULL, &dir, &err);
+	if (r == -1) {
+		*why = str_printf("%s", err.msg);
+		goto out;
+	}
+	if (r == 0) {
+		/* No source set: fine for next (its copy goes), but a missing
+		 * curr must not delete the one servers use now. */
+		prod = str_printf("%s/%s", prod_svc, store_link_name(which));
+		if (which == STORE_CURR && prod != NULL && fs_is_dir(prod)) {
+			*why = str_printf("certs has no usable curr but production "
+			    "has one; production kept (check the curr link)");
+			goto out;
+		}
+		ok = true;
+		goto out;
+	}
+	if (store_set_missing(dir, &missing) > 0) {
+		/* An unfinished next (dev tasks) harms no server: servers use
+		 * curr. A curr must be whole. */
+		if (which == STORE_NEXT) {
+			ok = true;
+			goto out;
+		}
+		*why = str_printf("%s is incomplete (%s missing)",
+		    store_link_name(which), missing.v[0]);
+		goto out;
+	}
+	if ((cert = fs_path_join(dir, "cert.pem")) == NULL ||
+	    crypto_cert_info_read(cert, &ci, &err) == -1) {
+		*why = str_printf("%s/cert.pem is not a certificate: %s",
+		    store_link_name(which), err.msg);
+		goto out;
+	}
+	ok = true;
+ out:
+	crypto_cert_info_clear(&ci);
+	strvec_clear(&missing);
+	free(dir);
+	free(cert);
+	free(prod);
+	return ok;
+}
+
 static bool
 anything_changed(const struct run_ctx *ctx)
 {
@@ -90,9 +155,29 @@ mgr_prod_copy(struct run_ctx *ctx)
 		struct strvec names;
 
 		strvec_init(&names);
-		for (size_t s = 0; s < grp->n_services; s++)
-			if (strvec_push(&names, grp->services[s]->service) == -1)
+		for (size_t s = 0; s < grp->n_services; s++) {
+			const struct conf_service *svc = grp->services[s];
+			char *sdir = str_printf("%s/certs/%s/%s", c->top, grp->name,
+			    svc->service);
+			char *pdir = str_printf("%s/%s/%s", ctx->prod_dir, grp->name,
+			    svc->service);
+			char *why = NULL;
+
+			if (sdir == NULL || pdir == NULL) {
 				rc = -1;
+			} else if (!set_publishable(sdir, STORE_CURR, pdir, &why) ||
+			    (free(why), why = NULL,
+			    !set_publishable(sdir, STORE_NEXT, pdir, &why))) {
+				log_error("%s/%s: not copied to production: %s",
+				    grp->name, svc->service, why != NULL ? why : "?");
+				ctx->any_failed = true;
+			} else if (strvec_push(&names, svc->service) == -1) {
+				rc = -1;
+			}
+			free(why);
+			free(sdir);
+			free(pdir);
+		}
 		/* A failed group stops the copy of later groups (distribution.md §2). */
 		if (rc == 0 && deploy_prod_mirror_group(c->top, ctx->prod_dir,
 		    grp->name, &names, ctx->o->debug, NULL, &err) == -1) {

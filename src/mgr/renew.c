@@ -14,6 +14,7 @@
 
 #include <openssl/rand.h>
 
+#include "acme/acme.h"
 #include "crypto/crypto.h"
 #include "mgr/run_ctx.h"
 #include "store/store.h"
@@ -27,6 +28,24 @@ mgr_fmt_expiry(time_t not_after, time_t now, char *out, size_t n)
 	crypto_fmt_remain((long long)(not_after - now), remain, sizeof(remain));
 	if (snprintf(out, n, "%s (%s)", date, remain) >= (int)n)
 		out[n - 1] = '\0';
+}
+
+static bool
+is_certbot(const struct conf_service *svc)
+{
+	return svc->signer == CONF_SIGNER_CERTBOT_DNS01 ||
+	    svc->signer == CONF_SIGNER_CERTBOT_HTTP01;
+}
+
+/*
+ * Print the steps instead of doing them: -d, and -n for everything but a
+ * certbot service (which runs certbot --dry-run on a scratch data set that
+ * is removed afterwards; cli.md §3.1).
+ */
+static bool
+pretend(const struct run_ctx *ctx, const struct conf_service *svc)
+{
+	return ctx->o->debug && !(ctx->o->dry_run && is_certbot(svc));
 }
 
 /* Uniform in [-a, +a], rounded to 0.1 (lifecycle.md §3.2). */
@@ -49,7 +68,7 @@ renew_due(struct run_ctx *ctx, struct svc_state *st)
 {
 	struct crypto_cert_info ci;
 	struct sslm_err err;
-	char *path = str_printf("%s/curr/cert.pem", st->svc_dir);
+	char *path = svc_set_file(st->svc_dir, STORE_CURR, "cert.pem");
 	char exp[2 * CRYPTO_FMT_MAX];
 	double lifetime, left, t, a, adj, d;
 	bool due = true;
@@ -193,14 +212,13 @@ step_key(struct run_ctx *ctx, struct svc_state *st, struct build *b,
 	int rc = -1;
 
 	if (t->copy_curr_to_next) {
-		if ((curr = str_printf("%s/curr", st->svc_dir)) == NULL)
-			goto out;
-		if (!fs_is_dir(curr)) {
+		if (store_link_resolve(st->svc_dir, STORE_CURR, NULL, &curr,
+		    NULL) != 1) {
 			sslm_err_set(err, "no curr to reuse the key of (renew "
 			    "without -r to make a new key)");
 			goto out;
 		}
-		if (ctx->o->debug) {
+		if (pretend(ctx, st->svc)) {
 			log_msg("debug: copy %s/privkey.pem and csr.pem into the new data set", curr);
 			rc = 0;
 			goto out;
@@ -213,7 +231,7 @@ step_key(struct run_ctx *ctx, struct svc_state *st, struct build *b,
 			goto out;
 	} else if (t->new_keys) {
 		key_spec(st->svc, &ks);
-		if (ctx->o->debug) {
+		if (pretend(ctx, st->svc)) {
 			log_msg("debug: new key %s", key_desc(st->svc, desc, sizeof(desc)));
 			rc = 0;
 			goto out;
@@ -239,7 +257,7 @@ step_csr(struct run_ctx *ctx, struct svc_state *st, struct build *b,
 {
 	struct crypto_csr_spec cs;
 
-	if (ctx->o->debug) {
+	if (pretend(ctx, st->svc)) {
 		log_msg("debug: new csr CN=%s, %zu names", st->svc->x509.CN,
 		    st->svc->x509.n_names);
 		return 0;
@@ -278,6 +296,94 @@ concat(const char *a, size_t al, const char *b, size_t bl, size_t *len)
 	return p;
 }
 
+static void
+relay_progress(const char *line, void *arg)
+{
+	(void)arg;
+	log_msg("      %s", line);
+}
+
+/* bundle.pem = privkey.pem bytes + fullchain.pem bytes (crypto.md §5). */
+static int
+write_bundle(struct build *b, struct sslm_err *err)
+{
+	char *path = NULL;
+	int rc = -1;
+
+	if (b->full == NULL) {
+		if ((path = fs_path_join(b->set.dir, "fullchain.pem")) == NULL ||
+		    fs_read_file(path, CRYPTO_PEM_MAX, &b->full, &b->full_len,
+		    err) == -1)
+			goto out;
+	}
+	if (b->key_pem == NULL &&
+	    crypto_key_to_pem(b->key, &b->key_pem, &b->key_len, err) == -1)
+		goto out;
+	if ((b->bundle = concat(b->key_pem, b->key_len, b->full, b->full_len,
+	    &b->bundle_len)) == NULL) {
+		sslm_err_set(err, "out of memory");
+		goto out;
+	}
+	rc = store_set_write(&b->set, "bundle.pem", b->bundle, b->bundle_len,
+	    true, err);
+ out:
+	free(path);
+	return rc;
+}
+
+/* The certificate from an ACME CA through certbot (certbot-hooks.md). */
+static int
+step_acme(struct run_ctx *ctx, struct svc_state *st, struct build *b,
+    struct sslm_err *err)
+{
+	struct acme_request r;
+	struct sslm_err perr;
+	char *cp = NULL;
+	int rc = -1;
+
+	if (pretend(ctx, st->svc)) {
+		log_msg("debug: certbot certonly for %s/%s (%s)", st->svc->group,
+		    st->svc->service, conf_signer_name(st->svc->signer));
+		return 0;
+	}
+	if (!ctx->caps.probed && acme_probe(ctx->c->g.certbot, &ctx->caps,
+	    &perr) == -1) {
+		sslm_err_set(err, "%s", perr.msg);
+		return -1;
+	}
+	if (!ctx->caps.found) {
+		sslm_err_set(err, "certbot not found at %s (install certbot, or "
+		    "set certbot = '...' in [globals] or SSLM_CERTBOT)",
+		    ctx->c->g.certbot);
+		return -1;
+	}
+	memset(&r, 0, sizeof(r));
+	r.c = ctx->c;
+	r.td = ctx->td;
+	r.svc = st->svc;
+	r.caps = &ctx->caps;
+	r.set_dir = b->set.dir;
+	r.test = ctx->o->test;
+	r.dry_run = ctx->o->dry_run;
+	r.verbose = ctx->o->verbose;
+	r.progress = relay_progress;
+	if (acme_issue(&r, err) == -1)
+		goto out;
+	if (ctx->o->dry_run) {
+		log_msg("    dry run: certbot succeeded; nothing stored");
+		rc = 0;
+		goto out;
+	}
+	if ((cp = fs_path_join(b->set.dir, "cert.pem")) == NULL ||
+	    (b->cert = crypto_cert_read(cp, err)) == NULL)
+		goto out;
+	fault_point("after-cert");
+	rc = write_bundle(b, err);
+ out:
+	free(cp);
+	return rc;
+}
+
 /* The certificate step (crypto.md §4, §5): sign, then cert, chain,
  * fullchain and bundle in the original's write order. */
 static int
@@ -293,8 +399,7 @@ step_cert(struct run_ctx *ctx, struct svc_state *st, struct build *b,
 	memset(&ss, 0, sizeof(ss));
 	if (svc->signer == CONF_SIGNER_CERTBOT_DNS01 ||
 	    svc->signer == CONF_SIGNER_CERTBOT_HTTP01) {
-		sslm_err_set(err, "signing by the ACME CA '%s' (certbot) is not "
-		    "available in this version", svc->signing_ca);
+		rc = step_acme(ctx, st, b, err);
 		goto out;
 	}
 	if (svc->signer == CONF_SIGNER_SELF) {
@@ -315,7 +420,7 @@ step_cert(struct run_ctx *ctx, struct svc_state *st, struct build *b,
 		ss.days = ca->svc->ca_sec.validity_days;
 		ss.digest = ca->svc->ca_sec.digest;
 	}
-	if (ctx->o->debug) {
+	if (pretend(ctx, st->svc)) {
 		log_msg("debug: sign %s/%s by %s for %d days (%s)", svc->group,
 		    svc->service, ca != NULL ? ca->svc->service : "itself",
 		    ss.days, ss.digest);
@@ -358,13 +463,7 @@ step_cert(struct run_ctx *ctx, struct svc_state *st, struct build *b,
 	    store_set_write(&b->set, "fullchain.pem", b->full, b->full_len, false, err) == -1)
 		goto out;
 	fault_point("after-cert");
-	if (b->key_pem == NULL &&
-	    crypto_key_to_pem(b->key, &b->key_pem, &b->key_len, err) == -1)
-		goto out;
-	if ((b->bundle = concat(b->key_pem, b->key_len, b->full, b->full_len,
-	    &b->bundle_len)) == NULL ||
-	    store_set_write(&b->set, "bundle.pem", b->bundle, b->bundle_len, true,
-	    err) == -1)
+	if (write_bundle(b, err) == -1)
 		goto out;
 	if (ca != NULL && X509_cmp_time(X509_get0_notAfter(ca->cert),
 	    &(time_t){ ctx->now + (time_t)ss.days * 86400 }) < 0)
@@ -377,6 +476,73 @@ step_cert(struct run_ctx *ctx, struct svc_state *st, struct build *b,
 	return rc;
 }
 
+/* The key type the config asks for, in crypto_cert_info's key_desc terms. */
+static bool
+key_as_configured(const struct conf_service *svc, const char *desc)
+{
+	char want[32];
+
+	if (desc == NULL)
+		return false;
+	if (svc->key.ktype == CONF_KTYPE_RSA)
+		snprintf(want, sizeof(want), "rsa-%d", svc->key.rsa_bits);
+	else if (svc->key.ktype == CONF_KTYPE_ED25519)
+		snprintf(want, sizeof(want), "ed25519");
+	else
+		snprintf(want, sizeof(want), "%s", svc->key.ec_curve);
+	return strcmp(want, desc) == 0;
+}
+
+/*
+ * A complete, unrolled next that still has more than its renew target left
+ * and was made from the current key and name settings is kept (decisions.md
+ * "Renew finds a complete, unrolled next"): replacing it every week would
+ * restart the DANE gate and spend an ACME order each time. -f replaces it.
+ */
+static bool
+keep_next(struct run_ctx *ctx, struct svc_state *st)
+{
+	const struct conf_service *svc = st->svc;
+	struct crypto_cert_info ci;
+	struct sslm_err err;
+	char *dir = NULL, *cert = NULL, *curr = NULL, exp[2 * CRYPTO_FMT_MAX];
+	bool keep = false, names_ok;
+	double lifetime, left;
+
+	crypto_cert_info_init(&ci);
+	if (store_link_resolve(st->svc_dir, STORE_NEXT, NULL, &dir, &err) != 1 ||
+	    !store_set_is_complete(dir) ||
+	    store_dataset_is_staging(dir) != ctx->o->test)
+		goto out;
+	/* next == curr is an interrupted roll, not a new cert */
+	if (store_link_resolve(st->svc_dir, STORE_CURR, NULL, &curr, &err) == 1 &&
+	    strcmp(curr, dir) == 0)
+		goto out;
+	if ((cert = fs_path_join(dir, "cert.pem")) == NULL ||
+	    crypto_cert_info_read(cert, &ci, &err) == -1)
+		goto out;
+	lifetime = (double)(ci.not_after - ci.not_before) / 86400.0;
+	left = (double)(ci.not_after - ctx->now) / 86400.0;
+	if (left - conf_renew_eval(&svc->renew.target, lifetime) <= 0)
+		goto out;
+	names_ok = ci.sans.n == svc->x509.n_names;
+	for (size_t i = 0; names_ok && i < svc->x509.n_names; i++)
+		names_ok = strvec_contains(&ci.sans, svc->x509.names[i].name) ||
+		    svc->x509.names[i].is_ip;
+	if (!names_ok || !key_as_configured(svc, ci.key_desc))
+		goto out;
+	mgr_fmt_expiry(ci.not_after, ctx->now, exp, sizeof(exp));
+	log_msg("    Keeping next (expires %s): not yet rolled; renew with -f to "
+	    "replace it", exp);
+	keep = true;
+ out:
+	crypto_cert_info_clear(&ci);
+	free(dir);
+	free(cert);
+	free(curr);
+	return keep;
+}
+
 /* tlsa.rr of the new data set (tlsa.md §6): made before next is switched,
  * so a next without its TLSA records is never linked. */
 static int
@@ -386,7 +552,7 @@ step_tlsa(struct run_ctx *ctx, struct svc_state *st, struct build *b,
 	char *text;
 	int rc;
 
-	if (ctx->o->debug) {
+	if (pretend(ctx, st->svc)) {
 		log_msg("debug: tlsa.rr for %s/%s (%zu dane_tls item(s))",
 		    st->svc->group, st->svc->service, st->svc->n_dane);
 		return 0;
@@ -415,9 +581,11 @@ mgr_renew_service(struct run_ctx *ctx, struct svc_state *st)
 	if (t->renew_cert && !t->new_cert) {
 		if (!renew_due(ctx, st))
 			return 0;	/* not due: only the renew tasks are skipped */
+		if (keep_next(ctx, st))
+			return 0;
 		sign = true;
 	}
-	if (ctx->o->debug) {
+	if (pretend(ctx, st->svc)) {
 		time_stamp_db(ctx->now, stamp);
 		log_msg("debug: new next %s/%s db/%s", svc->group, svc->service, stamp);
 	} else {
@@ -436,8 +604,14 @@ mgr_renew_service(struct run_ctx *ctx, struct svc_state *st)
 		goto out;
 	if (sign && svc->n_dane > 0 && step_tlsa(ctx, st, &b, &err) == -1)
 		goto out;
-	if (ctx->o->debug) {
+	if (pretend(ctx, st->svc)) {
 		log_msg("debug: link next -> the new data set");
+		rc = 0;
+		goto out;
+	}
+	if (ctx->o->dry_run) {
+		/* -n stores nothing: the set is removed, next stays. */
+		store_set_discard(&b.set);
 		rc = 0;
 		goto out;
 	}

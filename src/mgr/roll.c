@@ -13,6 +13,38 @@
 #include "mgr/run_ctx.h"
 #include "store/store.h"
 
+/* Does next's private key belong to its certificate? (true = mismatch or
+ * unreadable, err says which). A pair that does not match must never
+ * reach curr and production. */
+static bool
+key_mismatch(const char *dir, struct sslm_err *err)
+{
+	char *kp = fs_path_join(dir, "privkey.pem");
+	char *cp = fs_path_join(dir, "cert.pem");
+	EVP_PKEY *key = NULL;
+	X509 *cert = NULL;
+	bool bad = true;
+
+	if (kp == NULL || cp == NULL) {
+		sslm_err_set(err, "out of memory");
+		goto out;
+	}
+	if ((key = crypto_key_read(kp, err)) == NULL ||
+	    (cert = crypto_cert_read(cp, err)) == NULL)
+		goto out;
+	if (!crypto_key_matches(key, X509_get0_pubkey(cert))) {
+		sslm_err_set(err, "next/privkey.pem does not belong to next/cert.pem");
+		goto out;
+	}
+	bad = false;
+ out:
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	free(kp);
+	free(cp);
+	return bad;
+}
+
 int
 mgr_roll_service(struct run_ctx *ctx, struct svc_state *st)
 {
@@ -24,7 +56,7 @@ mgr_roll_service(struct run_ctx *ctx, struct svc_state *st)
 	char *dir = NULL, *cert = NULL, *tlsa = NULL, *curr_cert = NULL;
 	struct stat sb;
 	time_t born;
-	long long age, mins;
+	long long age, mins, okay_mins = 0;
 	int r, rc = -1;
 
 	crypto_cert_info_init(&ci);
@@ -32,8 +64,7 @@ mgr_roll_service(struct run_ctx *ctx, struct svc_state *st)
 	r = store_link_resolve(st->svc_dir, STORE_NEXT, NULL, &dir, &err);
 	if (r == -1)
 		goto fail;
-	if (r == 0 || (cert = fs_path_join(dir, "cert.pem")) == NULL ||
-	    crypto_cert_info_read(cert, &ci, &err) == -1) {
+	if (r == 0) {
 		if (forced)
 			log_msg("    Nothing to roll: no next cert");
 		else
@@ -41,8 +72,17 @@ mgr_roll_service(struct run_ctx *ctx, struct svc_state *st)
 		rc = 0;
 		goto out;
 	}
-	if ((curr_cert = str_printf("%s/curr/cert.pem", st->svc_dir)) == NULL)
+	/* A next whose cert cannot be read is broken, not absent. */
+	if ((cert = fs_path_join(dir, "cert.pem")) == NULL)
 		goto oom;
+	if (crypto_cert_info_read(cert, &ci, &err) == -1) {
+		char msg[SSLM_ERR_MAX];
+
+		snprintf(msg, sizeof(msg), "%s", err.msg);
+		sslm_err_set(&err, "cannot roll: %s; renew again", msg);
+		goto fail;
+	}
+	curr_cert = svc_set_file(st->svc_dir, STORE_CURR, "cert.pem");
 	if (!forced) {
 		/* Age from the later of notBefore and the file time, so
 		 * neither a backdated cert nor a copied mtime shortens the
@@ -52,13 +92,14 @@ mgr_roll_service(struct run_ctx *ctx, struct svc_state *st)
 			born = sb.st_mtime;
 		age = (long long)(ctx->now - born);
 		mins = age / 60 < 1 ? 1 : age / 60;
-		if (age < (long long)o->min_roll_mins * 60 && fs_is_file(curr_cert)) {
+		if (age < (long long)o->min_roll_mins * 60 && curr_cert != NULL &&
+		    fs_is_file(curr_cert)) {
 			log_msg("    Too soon to roll: cert is %lld mins old < %d mins",
 			    mins, o->min_roll_mins);
 			rc = 0;
 			goto out;
 		}
-		log_msg("    Okay to roll: cert is %lld mins old", mins);
+		okay_mins = mins;
 	}
 	if (store_dataset_is_staging(dir) && !o->test) {
 		log_msg("    %s: next is a staging cert; roll it with -t", svc->service);
@@ -88,7 +129,17 @@ mgr_roll_service(struct run_ctx *ctx, struct svc_state *st)
 			log_verb("    DANE gate: every name server serves the next records");
 		}
 	}
+	if (key_mismatch(dir, &err)) {
+		char msg[SSLM_ERR_MAX];
+
+		snprintf(msg, sizeof(msg), "%s", err.msg);
+		sslm_err_set(&err, "cannot roll: %s; renew again", msg);
+		goto fail;
+	}
+	if (okay_mins > 0)
+		log_msg("    Okay to roll: cert is %lld mins old", okay_mins);
 	if (o->debug) {
+		st->curr_changed = st->next_changed = true;	/* the plan */
 		log_msg("debug: roll %s/%s: curr -> prev, next -> curr", svc->group,
 		    svc->service);
 		rc = 0;
@@ -102,7 +153,7 @@ mgr_roll_service(struct run_ctx *ctx, struct svc_state *st)
 		goto out;
 	}
 	st->curr_changed = st->next_changed = true;
-	log_verb("    rolled next to curr");
+	log_msg("    rolled next to curr");
 	rc = 0;
 	goto out;
  oom:

@@ -14,6 +14,7 @@
 
 #include "mgr/mgr.h"
 #include "mgr/run_ctx.h"
+#include "mgr/status_view.h"
 
 #define DASHES "------------------------"
 
@@ -38,7 +39,7 @@ service_tasks(struct run_ctx *ctx, struct svc_state *st)
 	log_msg("  %s", st->svc->service);
 	if (ctx->o->status)
 		mgr_status_print_service(ctx->c, st->svc, ctx->o, ctx->now,
-		    run_ctx_group_dns(ctx, st->svc));
+		    run_ctx_group_dns(ctx, st->svc), ctx->issuers);
 	if (t->new_next || t->new_keys || t->new_csr || t->new_cert ||
 	    t->copy_curr_to_next || t->renew_cert)
 		mgr_renew_service(ctx, st);
@@ -74,6 +75,7 @@ static enum mgr_result
 work(const struct conf *c, const struct conf_topdir *td, const struct mgr_opts *o)
 {
 	struct run_ctx ctx;
+	struct issuer_cache issuers;
 	enum mgr_result res = MGR_OK;
 
 	if (run_ctx_init(&ctx, c, td, o) == -1) {
@@ -81,6 +83,8 @@ work(const struct conf *c, const struct conf_topdir *td, const struct mgr_opts *
 		run_ctx_clear(&ctx);
 		return MGR_FAILED;
 	}
+	issuer_cache_init(&issuers);
+	ctx.issuers = &issuers;
 	if (o->debug)
 		log_msg("debug: nothing will be changed; every step is printed");
 	mgr_integrity_check(&ctx);
@@ -101,6 +105,7 @@ work(const struct conf *c, const struct conf_topdir *td, const struct mgr_opts *
 		res = MGR_FAILED;
 	}
 	run_ctx_clear(&ctx);
+	issuer_cache_clear(&issuers);
 	return res;
 }
 

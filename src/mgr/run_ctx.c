@@ -7,11 +7,25 @@
 
 #include "crypto/crypto.h"
 #include "mgr/run_ctx.h"
+#include "store/store.h"
+
+char *
+svc_set_file(const char *svc_dir, enum store_link which, const char *file)
+{
+	char *dir = NULL, *path = NULL;
+
+	/* Always db/<last component of the link> (layout.md §3), never the
+	 * link followed: one reading of a link everywhere. */
+	if (store_link_resolve(svc_dir, which, NULL, &dir, NULL) == 1)
+		path = fs_path_join(dir, file);
+	free(dir);
+	return path;
+}
 
 static void
-cert_mtime(const char *svc_dir, const char *which, bool *had, time_t *mtime)
+cert_mtime(const char *svc_dir, enum store_link which, bool *had, time_t *mtime)
 {
-	char *path = str_printf("%s/%s/cert.pem", svc_dir, which);
+	char *path = svc_set_file(svc_dir, which, "cert.pem");
 	struct stat st;
 
 	*had = false;
@@ -29,10 +43,10 @@ svc_state_update_changes(struct svc_state *st)
 	bool had;
 	time_t mt;
 
-	cert_mtime(st->svc_dir, "curr", &had, &mt);
+	cert_mtime(st->svc_dir, STORE_CURR, &had, &mt);
 	if (had && (!st->curr_had || mt > st->curr_mtime0))
 		st->curr_changed = true;
-	cert_mtime(st->svc_dir, "next", &had, &mt);
+	cert_mtime(st->svc_dir, STORE_NEXT, &had, &mt);
 	if (had && (!st->next_had || mt > st->next_mtime0))
 		st->next_changed = true;
 }
@@ -98,6 +112,7 @@ run_ctx_init(struct run_ctx *ctx, const struct conf *c,
 	ctx->td = td;
 	ctx->o = o;
 	ctx->now = time(NULL);
+	acme_caps_init(&ctx->caps);
 	ctx->prod_dir = str_printf("%s%s", c->g.prod_cert_dir, o->test ? ".test" : "");
 	if (ctx->prod_dir == NULL)
 		return -1;
@@ -122,8 +137,8 @@ run_ctx_init(struct run_ctx *ctx, const struct conf *c,
 			    st->svc->group, st->svc->service);
 			if (st->svc_dir == NULL)
 				return -1;
-			cert_mtime(st->svc_dir, "curr", &st->curr_had, &st->curr_mtime0);
-			cert_mtime(st->svc_dir, "next", &st->next_had, &st->next_mtime0);
+			cert_mtime(st->svc_dir, STORE_CURR, &st->curr_had, &st->curr_mtime0);
+			cert_mtime(st->svc_dir, STORE_NEXT, &st->next_had, &st->next_mtime0);
 		}
 	}
 	/* Every local CA a selected service names, loaded once now: a CA
@@ -182,6 +197,7 @@ run_ctx_clear(struct run_ctx *ctx)
 	for (size_t g = 0; ctx->gdns != NULL && g < ctx->c->n_groups; g++)
 		group_dns_clear(&ctx->gdns[g]);
 	free(ctx->gdns);
+	acme_caps_clear(&ctx->caps);
 	free(ctx->tlsa_changed);
 	free(ctx->prod_dir);
 	memset(ctx, 0, sizeof(*ctx));

@@ -12,10 +12,14 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "acme/acme.h"
 #include "common/common.h"
 #include "config/conf.h"
 #include "mgr/group_dns.h"
 #include "mgr/mgr.h"
+#include "store/store.h"
+
+struct issuer_cache;		/* status_view.h */
 
 /* One selected service of the run. */
 struct svc_state {
@@ -49,10 +53,13 @@ struct run_ctx {
 	struct local_ca *cas;
 	size_t n_cas;
 
+	struct acme_caps caps;		/* certbot, probed on first use */
 	struct group_dns *gdns;		/* one per group of the run */
 	bool *tlsa_changed;		/* per group: tlsa.<g> changed (§7.2) */
 	bool tlsa_rewritten;		/* a tlsa.rr was regenerated: copy due */
 	bool warned_no_tlsa_dirs;
+
+	struct issuer_cache *issuers;	/* status blocks' issuers (run.c) */
 
 	bool any_failed;
 	bool prod_resync;		/* the integrity check found a difference */
@@ -87,6 +94,10 @@ void run_ctx_clear(struct run_ctx *ctx);
 const struct local_ca *run_ctx_ca(const struct run_ctx *ctx,
     const struct conf_service *svc);
 
+/* <svc_dir>/db/<set of the link>/<file>, or NULL when the link is absent,
+ * dangling or not a link (layout.md §3). */
+char *svc_set_file(const char *svc_dir, enum store_link which, const char *file);
+
 /* Change tracking from the files (lifecycle.md §7.1). */
 void svc_state_update_changes(struct svc_state *st);
 bool svc_state_changed(const struct svc_state *st);
@@ -107,10 +118,11 @@ void mgr_restarts(struct run_ctx *ctx);
 void mgr_dns_refresh(struct run_ctx *ctx);
 int mgr_clean(struct run_ctx *ctx);
 
-/* Status block of one service (status_text.c). */
+/* Status block of one service (status_text.c). issuers: the run's issuer
+ * cache (status_view.h), or NULL. */
 void mgr_status_print_service(const struct conf *c,
     const struct conf_service *svc, const struct mgr_opts *o, time_t now,
-    struct group_dns *gd);
+    struct group_dns *gd, struct issuer_cache *issuers);
 
 /* Messages in the original's wording (cli.md §8). */
 void mgr_fmt_expiry(time_t not_after, time_t now, char *out, size_t n);

@@ -75,13 +75,14 @@ put_cert(struct jw *w, const char *key, const struct cert_view *cv, time_t now)
 
 static void
 put_service(struct jw *w, const struct conf *c, const struct conf_service *svc,
-    const struct mgr_opts *o, time_t now, struct group_dns *gd)
+    const struct mgr_opts *o, time_t now, struct group_dns *gd,
+    struct issuer_cache *issuers)
 {
 	struct svc_view v;
 	const char *validation = NULL;
 
 	svc_view_init(&v);
-	if (svc_view_load(&v, c, svc, o, now, gd) == -1)
+	if (svc_view_load(&v, c, svc, o, now, gd, issuers) == -1)
 		log_error("%s:%s: out of memory reading its status", svc->group,
 		    svc->service);
 	if (svc->signer == CONF_SIGNER_CERTBOT_DNS01)
@@ -145,6 +146,7 @@ mgr_status_json(const struct conf *c, const struct conf_topdir *td,
     const struct mgr_opts *o, time_t now, FILE *fp)
 {
 	struct jw w;
+	struct issuer_cache issuers;
 	struct strvec diffs;
 	char *prod = str_printf("%s%s", c->g.prod_cert_dir, o->test ? ".test" : "");
 	bool checked;
@@ -163,6 +165,7 @@ mgr_status_json(const struct conf *c, const struct conf_topdir *td,
 	jw_arr_end(&w);
 	jw_str(&w, "prod_cert_dir", prod != NULL ? prod : c->g.prod_cert_dir);
 	jw_arr_begin(&w, "groups");
+	issuer_cache_init(&issuers);
 	for (size_t g = 0; g < c->n_groups; g++) {
 		const struct conf_group *grp = &c->groups[g];
 
@@ -173,11 +176,13 @@ mgr_status_json(const struct conf *c, const struct conf_topdir *td,
 		group_dns_init(&gd, grp);
 		jw_arr_begin(&w, "services");
 		for (size_t s = 0; s < grp->n_services; s++)
-			put_service(&w, c, grp->services[s], o, now, &gd);
+			put_service(&w, c, grp->services[s], o, now, &gd,
+			    &issuers);
 		jw_arr_end(&w);
 		group_dns_clear(&gd);
 		jw_obj_end(&w);
 	}
+	issuer_cache_clear(&issuers);
 	jw_arr_end(&w);
 	/* The integrity check in report mode (no key is opened). */
 	strvec_init(&diffs);

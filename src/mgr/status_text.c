@@ -121,13 +121,14 @@ print_roll(const struct svc_view *v, const struct mgr_opts *o)
 
 void
 mgr_status_print_service(const struct conf *c, const struct conf_service *svc,
-    const struct mgr_opts *o, time_t now, struct group_dns *gd)
+    const struct mgr_opts *o, time_t now, struct group_dns *gd,
+    struct issuer_cache *issuers)
 {
 	struct svc_view v;
 
 	svc_view_init(&v);
 	log_verb("    cert status");
-	if (svc_view_load(&v, c, svc, o, now, gd) == -1) {
+	if (svc_view_load(&v, c, svc, o, now, gd, issuers) == -1) {
 		log_error("%s:%s: out of memory reading its status", svc->group,
 		    svc->service);
 		goto out;
@@ -194,6 +195,7 @@ int
 mgr_status_text(const struct conf *c, const struct conf_topdir *td,
     const struct mgr_opts *o, time_t now)
 {
+	struct issuer_cache issuers;
 	struct strvec diffs;
 	char *prod = str_printf("%s%s", c->g.prod_cert_dir, o->test ? ".test" : "");
 
@@ -216,6 +218,7 @@ mgr_status_text(const struct conf *c, const struct conf_topdir *td,
 	free(prod);
 	log_msg(DASHES);
 	log_msg("Start group/domain tasks :");
+	issuer_cache_init(&issuers);
 	for (size_t g = 0; g < c->n_groups; g++) {
 		const struct conf_group *grp = &c->groups[g];
 
@@ -226,10 +229,12 @@ mgr_status_text(const struct conf *c, const struct conf_topdir *td,
 		group_dns_init(&gd, grp);
 		for (size_t s = 0; s < grp->n_services; s++) {
 			log_msg("  %s", grp->services[s]->service);
-			mgr_status_print_service(c, grp->services[s], o, now, &gd);
+			mgr_status_print_service(c, grp->services[s], o, now, &gd,
+			    &issuers);
 		}
 		group_dns_clear(&gd);
 	}
+	issuer_cache_clear(&issuers);
 	log_msg("%s", "");
 	log_msg("Done group tasks:");
 	log_msg(DASHES);

@@ -15,6 +15,22 @@
 #include "store/store.h"
 
 void
+issuer_cache_init(struct issuer_cache *ic)
+{
+	memset(ic, 0, sizeof(*ic));
+}
+
+void
+issuer_cache_clear(struct issuer_cache *ic)
+{
+	if (ic == NULL)
+		return;
+	for (size_t i = 0; i < ic->n; i++)
+		free(ic->v[i].chain);
+	issuer_cache_init(ic);
+}
+
+void
 svc_view_init(struct svc_view *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -146,29 +162,69 @@ decide_roll(struct svc_view *v, const struct mgr_opts *o, time_t now,
 	}
 }
 
-/* The chain's first certificate is the issuer (layout.md §4.2). */
-static int
-check_issuer_outlived(struct svc_view *v, const struct cert_view *cv,
-    const char *label)
+/*
+ * notAfter of the issuer in the chain.pem at path: its first certificate
+ * (layout.md §4.2). false when the file cannot be read or parsed (no
+ * warning then, as before). A chain.pem with the same bytes as one seen
+ * earlier in the run (ic) is not parsed again.
+ */
+static bool
+issuer_not_after(struct issuer_cache *ic, const char *path, time_t *not_after)
 {
 	struct crypto_cert_info issuer;
+	struct issuer_seen *seen;
 	struct sslm_err err;
+	char *buf = NULL;
+	size_t len = 0;
+	bool ok = false;
+
+	if (fs_read_file(path, CRYPTO_PEM_MAX, &buf, &len, &err) == -1)
+		return false;
+	for (size_t i = 0; ic != NULL && i < ic->n; i++) {
+		seen = &ic->v[i];
+		if (seen->len == len && memcmp(seen->chain, buf, len) == 0) {
+			free(buf);
+			*not_after = seen->not_after;
+			return seen->readable;
+		}
+	}
+	crypto_cert_info_init(&issuer);
+	if (crypto_cert_info_from_pem(buf, len, path, &issuer, &err) == 0) {
+		ok = true;
+		*not_after = issuer.not_after;
+	}
+	crypto_cert_info_clear(&issuer);
+	if (ic != NULL && ic->n < ISSUER_CACHE_MAX) {
+		seen = &ic->v[ic->n++];
+		seen->chain = buf;
+		seen->len = len;
+		seen->readable = ok;
+		seen->not_after = ok ? *not_after : 0;
+		buf = NULL;
+	}
+	free(buf);
+	return ok;
+}
+
+static int
+check_issuer_outlived(struct svc_view *v, const struct cert_view *cv,
+    const char *label, struct issuer_cache *ic)
+{
 	char *chain = NULL, date[CRYPTO_FMT_MAX];
+	time_t not_after = 0;
 	int rc = 0;
 
 	if (!cv->readable || v->svc->signer == CONF_SIGNER_SELF)
 		return 0;
-	crypto_cert_info_init(&issuer);
 	if ((chain = fs_path_join(cv->dir, "chain.pem")) == NULL)
 		return -1;
-	if (crypto_cert_info_read(chain, &issuer, &err) == 0 &&
-	    issuer.not_after < cv->ci.not_after) {
-		crypto_fmt_date(issuer.not_after, date, sizeof(date));
+	if (issuer_not_after(ic, chain, &not_after) &&
+	    not_after < cv->ci.not_after) {
+		crypto_fmt_date(not_after, date, sizeof(date));
 		rc = strvec_push_owned(&v->warnings, str_printf(
 		    "%s certificate outlives its issuer (issuer expires %s)",
 		    label, date));
 	}
-	crypto_cert_info_clear(&issuer);
 	free(chain);
 	return rc;
 }
@@ -176,7 +232,7 @@ check_issuer_outlived(struct svc_view *v, const struct cert_view *cv,
 int
 svc_view_load(struct svc_view *v, const struct conf *c,
     const struct conf_service *svc, const struct mgr_opts *o, time_t now,
-    struct group_dns *gd)
+    struct group_dns *gd, struct issuer_cache *issuers)
 {
 	v->svc = svc;
 	v->svc_dir = str_printf("%s/certs/%s/%s", c->top, svc->group, svc->service);
@@ -187,8 +243,8 @@ svc_view_load(struct svc_view *v, const struct conf *c,
 		return -1;
 	decide_renew(v, now);
 	decide_roll(v, o, now, gd);
-	if (check_issuer_outlived(v, &v->curr, "curr") == -1 ||
-	    check_issuer_outlived(v, &v->next, "next") == -1)
+	if (check_issuer_outlived(v, &v->curr, "curr", issuers) == -1 ||
+	    check_issuer_outlived(v, &v->next, "next", issuers) == -1)
 		return -1;
 	return 0;
 }

@@ -59,12 +59,38 @@ struct svc_view {
 	struct strvec warnings;
 };
 
+/*
+ * The issuers read so far in one run (the "outlives its issuer" check):
+ * the notAfter of chain.pem's first certificate, keyed by the bytes of
+ * chain.pem. Every service signed by one CA has the same chain.pem, so a
+ * status run parses each issuer once instead of once per service. A short
+ * list (a tree has few CAs); past ISSUER_CACHE_MAX chains the rest are
+ * parsed each time.
+ */
+#define ISSUER_CACHE_MAX 32
+
+struct issuer_seen {
+	char *chain;		/* chain.pem's bytes */
+	size_t len;
+	bool readable;		/* its first certificate parsed */
+	time_t not_after;
+};
+
+struct issuer_cache {
+	struct issuer_seen v[ISSUER_CACHE_MAX];
+	size_t n;
+};
+
+void issuer_cache_init(struct issuer_cache *ic);
+void issuer_cache_clear(struct issuer_cache *ic);
+
 void svc_view_init(struct svc_view *v);
 void svc_view_clear(struct svc_view *v);
 /* Gather everything for one service. Never fails: problems become fields
- * (readable=false, error text, warnings). -1 only when out of memory. */
+ * (readable=false, error text, warnings). -1 only when out of memory.
+ * issuers is the run's cache (NULL: read each issuer afresh). */
 int svc_view_load(struct svc_view *v, const struct conf *c,
     const struct conf_service *svc, const struct mgr_opts *o, time_t now,
-    struct group_dns *gd);
+    struct group_dns *gd, struct issuer_cache *issuers);
 
 #endif

@@ -171,3 +171,46 @@ poll_until() {
 	done
 }
 
+
+# ---- the ACME side of the bed (testbed up --acme) --------------------------
+
+# bed_up_acme: like bed_up, plus pebble and nginx (scripts/testbed up
+# --acme); pebble, nginx, certbot, curl, openssl present (installed when
+# root, else the whole script is skipped naming them). Loads the env
+# (also TB_ACME_SERVER, TB_CA_BUNDLE, TB_PEBBLE_ROOT, TB_WWW_DIR,
+# TB_HTTP_PORT, ...). Tries the default addresses and ports (14000, 15000,
+# 5002) first, then two other sets when those are in use.
+bed_up_acme() {
+	"$TESTBED" deps --acme >"$WORK/deps.out" 2>&1
+	case $? in
+	0) ;;
+	77) whole_skip "needed programs missing and not root ($(tail -n 1 "$WORK/deps.out"))" ;;
+	*) cat "$WORK/deps.out"; whole_skip "installing the test bed packages failed" ;;
+	esac
+	n=$$
+	for try in 0 1 2; do
+		if [ "$try" -gt 0 ]; then
+			k=$((n % 400 + try * 400 - 300))	# 100..499, then 500..899
+			export TB_PRIMARY="127.0.$((51 + try * 2)).$((n % 200 + 20))"
+			export TB_SECONDARY="127.0.$((52 + try * 2)).$((n % 200 + 20))"
+			export TB_ACME_PORT=$((14000 + k)) TB_MGMT_PORT=$((15000 + k)) TB_HTTP_PORT=$((5000 + k))
+		fi
+		if "$TESTBED" up --acme "$BED" >"$WORK/env" 2>"$WORK/up.err"; then
+			cat "$WORK/up.err"
+			# shellcheck disable=SC1091
+			. "$WORK/env"
+			BED_PIDS="$TB_PRIMARY_PID $TB_SECONDARY_PID $TB_PEBBLE_PID $TB_NGINX_PID"
+			sed 's/^/    env: /' "$WORK/env"
+			return 0
+		fi
+		cat "$WORK/up.err"
+		"$TESTBED" down "$BED" 2>/dev/null
+	done
+	return 1
+}
+
+# pid_gone PID: not running (a zombie not reaped yet counts as gone)
+pid_gone() {
+	! kill -0 "$1" 2>/dev/null ||
+	    [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" = Z ]
+}

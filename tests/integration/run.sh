@@ -190,6 +190,15 @@ case_lock_held() {
 	wait "$holder" 2>/dev/null
 }
 
+# prod_cert_dir on the database would let the mirror destroy it.
+case_prod_dir_overlapping_certs() {
+	top=$(copy_tree "$SRCDIR/examples/ca-self" overlap)
+	sed -i "s|prod_cert_dir = 'prod-certs'|prod_cert_dir = 'certs'|" "$top/conf.d/ssl-mgr.conf"
+	SSL_MGR_TOPDIR="$top" "$MGR" -s >"$WORK/out" 2>&1
+	expect_rc 2 $? "prod_cert_dir = certs"
+	expect_grep "prod_cert_dir: '$top/certs' overlaps" "$WORK/out" "prod_cert_dir = certs"
+}
+
 case_dns_refresh_without_dns() {
 	top=$(copy_tree "$SRCDIR/examples/ca-self" nodns)
 	SSL_MGR_TOPDIR="$top" "$MGR" -dns >"$WORK/out" 2>&1
@@ -200,7 +209,7 @@ case_dns_refresh_without_dns() {
 echo "integration tests ($MGR)"
 for c in help usage_errors topdir_env_unusable topdir_from_cwd example_ca_self_status \
     example_letsencrypt_status fixture_5_4_0 fixture_7_8_1 broken_trees \
-    field_19_toml_duplicates lock_held dns_refresh_without_dns; do
+    field_19_toml_duplicates lock_held dns_refresh_without_dns prod_dir_overlapping_certs; do
 	run_case "$c"
 done
 finish

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -377,6 +378,11 @@ START_TEST(bad_arguments)
 	    "name server for example.test");
 	ck_assert_int_eq(dns_wait_agree(NULL, NULL, &auth, NULL, &exp1, 1,
 	    &opts, &err), -1);
+	ck_assert_str_eq(err.msg, "dns wait: nothing to wait for");
+	use_auth(1);
+	ck_assert_int_eq(dns_wait_agree("bad..apex", NULL, &auth, NULL, &exp1,
+	    1, &opts, &err), -1);
+	ck_assert_str_eq(err.msg, "not a valid zone name to check");
 	ck_assert_uint_eq(lines.n, 0);
 }
 END_TEST
