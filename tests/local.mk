@@ -28,3 +28,6 @@ TESTS += tests/e2e/certbot.sh
 EXTRA_DIST += tests/e2e/certbot.sh
 TESTS += tests/e2e/acme.sh
 EXTRA_DIST += tests/e2e/acme.sh
+# The installed layout: make install DESTDIR=..., man pages, examples.
+TESTS += tests/integration/install.sh
+EXTRA_DIST += tests/integration/install.sh

@@ -70,3 +70,21 @@ sslm_tlsa_hash_LDADD = $(SSLM_LIBS)
 dist_man_MANS += docs/sslm-tlsa-hash.1
 TESTS += tests/integration/tlsa-hash.sh
 EXTRA_DIST += tests/integration/tlsa-hash.sh
+
+# sslm-cert-expiry (tools.md §6): expiry of certificate files, renew
+# decision from the config, nagios mode; man page and its shell test.
+bin_PROGRAMS += sslm-cert-expiry
+sslm_cert_expiry_SOURCES = src/bin/sslm-cert-expiry.c
+sslm_cert_expiry_LDADD = $(SSLM_LIBS)
+dist_man_MANS += docs/sslm-cert-expiry.1
+TESTS += tests/integration/cert-expiry.sh
+EXTRA_DIST += tests/integration/cert-expiry.sh
+
+# sslm-dhparm (tools.md §4, crypto.md §7): DH parameter files and the
+# dhparam.pem link; its shell test runs it on temp trees.
+bin_PROGRAMS += sslm-dhparm
+sslm_dhparm_SOURCES = src/bin/sslm-dhparm.c
+sslm_dhparm_LDADD = $(SSLM_LIBS)
+dist_man_MANS += docs/sslm-dhparm.1
+TESTS += tests/integration/dhparm.sh
+EXTRA_DIST += tests/integration/dhparm.sh

@@ -114,3 +114,6 @@ EXTRA_DIST += \
 	tests/data/conf/bad-ca-cycle/conf.d/example.test/web-ec \
 	tests/data/conf/bad-ca-cycle/conf.d/ssl-mgr.conf \
 	tests/data/conf/bad-ca-cycle/expected
+
+# ssl-mgr.conf(5): every file and key of the configuration tree
+dist_man_MANS += docs/ssl-mgr.conf.5

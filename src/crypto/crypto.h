@@ -451,4 +451,78 @@ int crypto_tlsa_data(X509 *cert, int selector, int match, char **hex,
 int crypto_tlsa_openssl(const char *openssl, const char *cert_path,
     int selector, int match, char **hex, char **diag, struct sslm_err *err);
 
+/* ---- DH parameter files (crypto.md §7, tools.md §4) ---------------------
+ * src/crypto/dh_gen.c (request items, generation) and src/crypto/dh_dir.c
+ * (the files, the dhparam.pem link, sslm-dhparm's walk over directories). */
+
+#define CRYPTO_DH_DEFAULT_KEYS \
+	"ffdhe8192,ffdhe6144,ffdhe4096,ffdhe3072,ffdhe2048"
+#define CRYPTO_DH_DEFAULT_AGE_DAYS 120
+#define CRYPTO_DH_MIN_BITS 512        /* what OpenSSL 3 generates at least */
+#define CRYPTO_DH_MAX_BITS 10000      /* OPENSSL_DH_MAX_MODULUS_BITS */
+#define CRYPTO_DH_LINK "dhparam.pem"
+
+/* One request item: an RFC 7919 group or a bit size. */
+struct crypto_dh_item {
+	char name[16];          /* "ffdhe2048", or the bit size "4096" */
+	char file[24];          /* "dh-ffdhe2048.pem", or "dh4096.pem" */
+	unsigned bits;          /* 0 for a named group */
+};
+
+/*
+ * Parse a -k list (tools.md §4.1): comma-separated items, all digits = a
+ * bit size in [CRYPTO_DH_MIN_BITS, CRYPTO_DH_MAX_BITS] (leading zeros
+ * dropped), anything else one of the five ffdhe names. A repeated item is
+ * kept once (first place). *items = a new array of *n >= 1 entries in list
+ * order, the caller frees it. -1 with err set (and *items NULL) for an
+ * empty list or item, an unknown group, a size out of range.
+ */
+int crypto_dh_parse_keys(const char *list, struct crypto_dh_item **items,
+    size_t *n, struct sslm_err *err);
+
+/*
+ * The PEM "DH PARAMETERS" (PKCS#3) text of item: the fixed group, or new
+ * safe-prime parameters with generator 2 (slow: minutes for 4096 bits).
+ * While those are made, progress (may be NULL) gets a line when the work
+ * starts and one every progress_secs seconds (0 = only the first).
+ * *pem = a new NUL-terminated buffer (*len without the NUL), caller frees.
+ */
+int crypto_dh_generate(const struct crypto_dh_item *item, BIO *progress,
+    unsigned progress_secs, char **pem, size_t *len, struct sslm_err *err);
+
+/* What one sslm-dhparm run does. The BIOs are the caller's. */
+struct crypto_dh_opts {
+	const struct crypto_dh_item *items;     /* from crypto_dh_parse_keys */
+	size_t n_items;
+	bool force;                             /* -f: regenerate everything */
+	unsigned age_days;                      /* -a: bit-size files */
+	time_t now;                             /* the age is counted to now */
+	BIO *out;                               /* report lines (stdout) */
+	BIO *progress;                          /* NULL = no progress lines */
+	unsigned progress_secs;
+};
+
+/*
+ * One target directory T (tools.md §4.2 step 3): create T/dh (0750),
+ * write the missing or aged files atomically (0644), and when at least one
+ * was written point T/dh/dhparam.pem at the first item's file (a regular
+ * file of that name is left alone with a warning). Everything is reported
+ * on opts->out. Returns the number of things that failed (0 = all done).
+ */
+int crypto_dh_target(const char *target, const struct crypto_dh_opts *opts);
+
+enum crypto_dh_result {
+	CRYPTO_DH_OK,           /* everything done, or nothing to do */
+	CRYPTO_DH_FAILED,       /* some file, directory or link failed */
+	CRYPTO_DH_NO_DIRS,      /* none of dirs is a directory */
+};
+
+/*
+ * sslm-dhparm's whole run (tools.md §4.2) over dirs[0..n-1]; with subdirs
+ * each is a parent whose immediate sub-directories (symlinks excluded, any
+ * named "ca" in any case skipped) are the targets, sorted by name.
+ */
+enum crypto_dh_result crypto_dh_run(char *const dirs[], size_t n,
+    bool subdirs, const struct crypto_dh_opts *opts);
+
 #endif /* SSLM_CRYPTO_H */

@@ -115,3 +115,16 @@ tests_unit_test_crypto_tools_LDADD = $(UNIT_LIBS)
 # DANE TLSA association data and the openssl cross-check of sslm-tlsa-hash
 # (tlsa.md §4, tools.md §5); tested by tests/unit/test_tlsa (src/dns/local.mk).
 libsslm_a_SOURCES += src/crypto/tlsa.c
+
+# DH parameter files for sslm-dhparm (crypto.md §7, tools.md §4).
+libsslm_a_SOURCES += \
+	src/crypto/dh_dir.c \
+	src/crypto/dh_gen.c
+
+# Their unit tests: a runner of its own ("dhparm positive" / "dhparm
+# negative"), checked against the openssl CLI.
+check_PROGRAMS += tests/unit/test_dhparm
+TESTS += tests/unit/test_dhparm
+tests_unit_test_dhparm_SOURCES = tests/unit/test_dhparm.c
+tests_unit_test_dhparm_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dhparm_LDADD = $(UNIT_LIBS)

@@ -16,3 +16,9 @@ libsslm_a_SOURCES += \
 	src/mgr/status_text.c \
 	src/mgr/status_json.c \
 	src/mgr/run.c
+
+# sslm-cert-expiry's report (tools.md §6)
+libsslm_a_SOURCES += \
+	src/mgr/expiry.h \
+	src/mgr/expiry.c \
+	src/mgr/expiry_report.c
