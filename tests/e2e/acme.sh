@@ -127,7 +127,18 @@ case_second_renew_reuses_account() {
 
 case_http01_renew() {
 	[ -d "$TOP" ] || setup_tree
+	# An account registered by certbot itself in the service's cb/ (as
+	# the original ssl-mgr leaves it) is reused, not replaced.
+	cb="$TOP/certs/example.test/web/cb"
+	mkdir -p "$cb"
+	REQUESTS_CA_BUNDLE="$TB_CA_BUNDLE" certbot register --server "$TB_ACME_SERVER" \
+	    --agree-tos -m hostmaster@example.test --no-eff-email --non-interactive \
+	    --config-dir "$cb" --work-dir "$WORK/cbw" --logs-dir "$WORK/cbl" \
+	    >"$WORK/reg" 2>&1 || { fail "certbot register: $(tail -n 3 "$WORK/reg")"; return; }
+	acct=$(find "$cb" -path '*accounts*' -name regr.json -exec dirname {} \;)
 	mgr -renew example.test:web || { fail "-renew web: exit $?"; show; return; }
+	[ "$(accounts web)" -eq 1 ] || fail "$(accounts web) accounts: the certbot one was not reused"
+	[ -d "$acct" ] || fail "the certbot-registered account folder is gone"
 	d="$TOP/certs/example.test/web"
 	openssl verify -CAfile "$TB_PEBBLE_ROOT_PEM" -untrusted "$d/next/chain.pem" \
 	    "$d/next/cert.pem" >"$WORK/v" 2>&1 || fail "http-01 chain does not verify: $(cat "$WORK/v")"
