@@ -465,8 +465,9 @@ step_cert(struct run_ctx *ctx, struct svc_state *st, struct build *b,
 	fault_point("after-cert");
 	if (write_bundle(b, err) == -1)
 		goto out;
+	/* more than a day over, as the status counts it */
 	if (ca != NULL && X509_cmp_time(X509_get0_notAfter(ca->cert),
-	    &(time_t){ ctx->now + (time_t)ss.days * 86400 }) < 0)
+	    &(time_t){ ctx->now + (time_t)ss.days * 86400 - 86400 }) < 0)
 		log_warn("%s/%s: the new certificate outlives its issuer %s",
 		    svc->group, svc->service, ca->svc->service);
 	rc = 0;

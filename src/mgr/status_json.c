@@ -134,6 +134,8 @@ put_service(struct jw *w, const struct conf *c, const struct conf_service *svc,
 		jw_str(w, NULL, v.curr.error);
 	if (v.next.link_error)
 		jw_str(w, NULL, v.next.error);
+	if (v.roll_shown && v.roll_no_tlsa)
+		jw_str(w, NULL, "next has no tlsa.rr: the roll refuses it; renew again");
 	for (size_t i = 0; i < v.warnings.n; i++)
 		jw_str(w, NULL, v.warnings.v[i]);
 	jw_arr_end(w);

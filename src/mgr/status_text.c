@@ -110,7 +110,7 @@ print_roll(const struct svc_view *v, const struct mgr_opts *o)
 	else if (v->roll_staging)
 		log_msg(RLABEL "staging cert, roll with -t", "roll");
 	else if (v->roll_no_tlsa)
-		log_msg(RLABEL "waits: next has no tlsa.rr; renew again", "roll");
+		log_msg(RLABEL "refused: next has no tlsa.rr; renew again", "roll");
 	else if (v->gate == GATE_WAITS || v->gate == GATE_UNKNOWN)
 		for (size_t i = 0; i < v->gate_missing.n; i++)
 			log_msg(RLABEL "waits: %s", "roll", v->gate_missing.v[i]);

@@ -218,8 +218,10 @@ check_issuer_outlived(struct svc_view *v, const struct cert_view *cv,
 		return 0;
 	if ((chain = fs_path_join(cv->dir, "chain.pem")) == NULL)
 		return -1;
+	/* A CA and what it signs first are made seconds apart with the same
+	 * validity: only an overhang of more than a day is worth a warning. */
 	if (issuer_not_after(ic, chain, &not_after) &&
-	    not_after < cv->ci.not_after) {
+	    not_after + 86400 < cv->ci.not_after) {
 		crypto_fmt_date(not_after, date, sizeof(date));
 		rc = strvec_push_owned(&v->warnings, str_printf(
 		    "%s certificate outlives its issuer (issuer expires %s)",

@@ -199,6 +199,19 @@ case_crash_points() {
 		>/dev/null 2>&1 || fail "the cert after the crashes does not verify"
 }
 
+# A leaf that outlives its issuer is signed (neither original checks) but
+# both the renew and the status say so.
+case_leaf_outlives_issuer() {
+	new_top outlive
+	sed -i 's/sign_end_days = 90 /sign_end_days = 4000 /' "$TOP/conf.d/ca/example-int"
+	bootstrap || return
+	mgr -s example.test:web-ec
+	expect_grep "warning : curr certificate outlives its issuer" "$WORK/out" "-s"
+	SSL_MGR_TOPDIR="$TOP" "$MGR" -s --json example.test:web-ec >"$WORK/json" 2>/dev/null
+	jq -e '.groups[0].services[0].warnings | map(select(test("outlives its issuer"))) | length == 1' \
+	    "$WORK/json" >/dev/null || fail "--json lacks the outlives warning"
+}
+
 # dev mode: the steps one by one, then next -> curr and a forced copy.
 case_dev_commands() {
 	new_top dev
@@ -229,7 +242,7 @@ case_dev_commands() {
 
 echo "lifecycle tests ($MGR)"
 for c in bootstrap_tree chains_verify production_tree second_cycle_and_clean \
-    roll_too_soon debug_changes_nothing leaf_without_ca_fails_cleanly dev_commands crash_points; do
+    roll_too_soon debug_changes_nothing leaf_without_ca_fails_cleanly dev_commands leaf_outlives_issuer crash_points; do
 	run_case "$c"
 done
 PASS_NAME=lifecycle
