@@ -13,61 +13,6 @@
 
 #include "test_config_util.h"
 
-static const char main_conf[] =
-	"[[groups]]\n"
-	"    domain = 'example.test'\n"
-	"    services = ['svc']\n"
-	"    active = true\n"
-	"[[dns_primary]]\n"
-	"    domain = 'default'\n"
-	"    server = '127.0.0.1'\n"
-	"    port = 53\n"
-	"[dns]\n"
-	"    restart_cmd = '/bin/true'\n"
-	"    acme_dir = '/tmp/acme'\n"
-	"[web]\n"
-	"    servers = ['www']\n"
-	"    server_dir = '/srv/www'\n";
-
-static const char ca_info[] =
-	"[le-dns]\n"					/* 1 */
-	"    ca_type = 'certbot'\n"
-	"    ca_validation = 'dns-01'\n"
-	"[le-http]\n"					/* 4 */
-	"    ca_type = 'letsencrypt'\n"
-	"    ca_validation = 'HTTP-01'\n"
-	"[my-int]\n"					/* 7 */
-	"    ca_type = 'local'\n"
-	"[my-root]\n"					/* 9 */
-	"    ca_type = 'self'\n"
-	"[pebble]\n"					/* 11 */
-	"    ca_type = 'CertBot'\n"
-	"    ca_validation = 'dns'\n"
-	"    ca_server = 'https://localhost:14000/dir'\n"
-	"    ca_account = 'abc123'\n"
-	"    ca_eab_kid = 'kid-1'\n"
-	"    ca_eab_hmac_key = 'c2VjcmV0_-'\n"
-	"    ca_desc = 'test ACME'\n";
-
-static const char my_int[] =
-	"name = 'my-int'\n"
-	"group = 'ca'\n"
-	"service = 'my-int'\n"
-	"signing_ca = 'my-root'\n"
-	"[X509]\n"
-	"    CN = 'My-Int'\n"
-	"    O = 'Example Certs'\n"
-	"    C = 'US'\n"
-	"    sans = []\n"
-	"[CA]\n"
-	"    sign_end_days = 1825\n"
-	"    digest = 'sha384'\n";
-
-/* A service file head: identity lines 1-3, then the text given. */
-#define HEAD "name = 'Svc'\ngroup = 'example.test'\nservice = 'svc'\n"
-#define X509_OK "[X509]\n    CN = 'example.test'\n    O = 'Example'\n" \
-	"    C = 'US'\n    sans = ['example.test']\n"
-
 static struct tree t;
 static struct conf c;
 static struct conf_diags d;
@@ -80,9 +25,7 @@ setup(void)
 	conf_init(&c);
 	conf_diags_init(&d);
 	s = NULL;
-	tree_write(&t, "conf.d/ssl-mgr.conf", main_conf);
-	tree_write(&t, "conf.d/ca-info.conf", ca_info);
-	tree_write(&t, "conf.d/ca/my-int", my_int);
+	svc_fixture_write(&t);
 }
 
 static void

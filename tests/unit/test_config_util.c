@@ -171,3 +171,63 @@ data_path(const char *rel)
 	    src != NULL ? src : ".", rel), -1);
 	return p;
 }
+
+/* ---- the service-file fixture shared by the ca, names and service suites */
+
+static const char main_conf[] =
+	"[[groups]]\n"
+	"    domain = 'example.test'\n"
+	"    services = ['svc']\n"
+	"    active = true\n"
+	"[[dns_primary]]\n"
+	"    domain = 'default'\n"
+	"    server = '127.0.0.1'\n"
+	"    port = 53\n"
+	"[dns]\n"
+	"    restart_cmd = '/bin/true'\n"
+	"    acme_dir = '/tmp/acme'\n"
+	"[web]\n"
+	"    servers = ['www']\n"
+	"    server_dir = '/srv/www'\n";
+
+static const char ca_info[] =
+	"[le-dns]\n"					/* 1 */
+	"    ca_type = 'certbot'\n"
+	"    ca_validation = 'dns-01'\n"
+	"[le-http]\n"					/* 4 */
+	"    ca_type = 'letsencrypt'\n"
+	"    ca_validation = 'HTTP-01'\n"
+	"[my-int]\n"					/* 7 */
+	"    ca_type = 'local'\n"
+	"[my-root]\n"					/* 9 */
+	"    ca_type = 'self'\n"
+	"[pebble]\n"					/* 11 */
+	"    ca_type = 'CertBot'\n"
+	"    ca_validation = 'dns'\n"
+	"    ca_server = 'https://localhost:14000/dir'\n"
+	"    ca_account = 'abc123'\n"
+	"    ca_eab_kid = 'kid-1'\n"
+	"    ca_eab_hmac_key = 'c2VjcmV0_-'\n"
+	"    ca_desc = 'test ACME'\n";
+
+static const char my_int[] =
+	"name = 'my-int'\n"
+	"group = 'ca'\n"
+	"service = 'my-int'\n"
+	"signing_ca = 'my-root'\n"
+	"[X509]\n"
+	"    CN = 'My-Int'\n"
+	"    O = 'Example Certs'\n"
+	"    C = 'US'\n"
+	"    sans = []\n"
+	"[CA]\n"
+	"    sign_end_days = 1825\n"
+	"    digest = 'sha384'\n";
+
+void
+svc_fixture_write(const struct tree *t)
+{
+	tree_write(t, "conf.d/ssl-mgr.conf", main_conf);
+	tree_write(t, "conf.d/ca-info.conf", ca_info);
+	tree_write(t, "conf.d/ca/my-int", my_int);
+}

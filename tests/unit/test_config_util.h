@@ -85,4 +85,17 @@ Suite *suite_config_ca(void);
 Suite *suite_config_select(void);
 Suite *suite_config_trees(void);
 
+/*
+ * The fixture of the service-file suites: an ssl-mgr.conf with group
+ * example.test (service 'svc'), DNS and web sections, a ca-info.conf with
+ * every CA kind (le-dns, le-http, my-int, my-root, pebble) and the local
+ * CA's service file conf.d/ca/my-int. Service files are then written with
+ * HEAD (identity lines 1-3) followed by their own text.
+ */
+void svc_fixture_write(const struct tree *t);
+/* A service file head: identity lines 1-3, then the text given. */
+#define HEAD "name = 'Svc'\ngroup = 'example.test'\nservice = 'svc'\n"
+#define X509_OK "[X509]\n    CN = 'example.test'\n    O = 'Example'\n" \
+	"    C = 'US'\n    sans = ['example.test']\n"
+
 #endif /* TEST_CONFIG_UTIL_H */
