@@ -11,6 +11,11 @@ libsslm_a_SOURCES += \
 	src/mgr/renew.c \
 	src/mgr/roll.c \
 	src/mgr/post.c \
+	src/mgr/post_int.h \
+	src/mgr/post_hosts.c \
+	src/mgr/post_pending.c \
+	src/mgr/pending.h \
+	src/mgr/pending.c \
 	src/mgr/status_view.h \
 	src/mgr/status_view.c \
 	src/mgr/status_text.c \
@@ -22,3 +27,10 @@ libsslm_a_SOURCES += \
 	src/mgr/expiry.h \
 	src/mgr/expiry.c \
 	src/mgr/expiry_report.c
+
+# the pending-work file (layout.md §10)
+check_PROGRAMS += tests/unit/test_pending
+TESTS += tests/unit/test_pending
+tests_unit_test_pending_SOURCES = tests/unit/test_pending.c
+tests_unit_test_pending_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_pending_LDADD = $(UNIT_LIBS)
