@@ -40,3 +40,6 @@ EXTRA_DIST += tests/e2e/remote.sh tests/e2e/deploy.sh bench/deploy.sh
 # sslm-import-certbot on a certbot tree made by real certbot against pebble.
 TESTS += tests/e2e/import.sh
 EXTRA_DIST += tests/e2e/import.sh
+# The post phase on this host: restarts, post-copy, DNS refresh, pending work.
+TESTS += tests/integration/post.sh
+EXTRA_DIST += tests/integration/post.sh

@@ -1,9 +1,8 @@
 /*
- * http-01 (dns.md §5): token files under [web] server_dir for a web server
- * on this host, their list in cb/web-tokens, and their removal. Remote
- * delivery needs the SSH transport of a later version: a remote server is
- * refused before anything is written, so certbot is stopped instead of
- * failing a validation.
+ * http-01 (dns.md §5): token files under [web] server_dir on every [web]
+ * server — written directly on this host, over SFTP (deploy/'s transport:
+ * temp name + rename, missing folders created) on the others — their list
+ * in cb/web-tokens, and their removal.
  */
 #include "config.h"
 
@@ -17,22 +16,73 @@
 #include <unistd.h>
 
 #include "acme/hook_int.h"
+#include "deploy/deploy.h"
 
 bool
 hook_host_is_local(const char *host)
 {
-	char name[256];
-	size_t n;
+	/* One rule for copies, restarts and tokens (distribution.md §1). */
+	return deploy_host_is_local(host);
+}
 
-	/* decisions.md "Local host": short or full host name, any case;
-	 * "localhost" names no particular machine and stays remote. */
-	if (str_case_eq(host, "localhost") || gethostname(name, sizeof(name)) != 0)
-		return false;
-	name[sizeof(name) - 1] = '\0';
-	if (str_case_eq(host, name))
-		return true;
-	n = strcspn(name, ".");
-	return strlen(host) == n && strncasecmp(host, name, n) == 0;
+/* One SSH connection per remote [web] server for the whole hook run. */
+struct web_conns {
+	struct ssh_conn **v;		/* per servers index; NULL = local/not yet */
+	size_t n;
+	bool ssh_ready;
+};
+
+static int
+web_conns_init(struct web_conns *wc, size_t n)
+{
+	wc->n = n;
+	wc->ssh_ready = false;
+	wc->v = calloc(n > 0 ? n : 1, sizeof(*wc->v));
+	return wc->v == NULL ? -1 : 0;
+}
+
+static void
+web_conns_clear(struct web_conns *wc)
+{
+	for (size_t i = 0; i < wc->n && wc->v != NULL; i++)
+		ssh_conn_close(wc->v[i]);
+	free(wc->v);
+	if (wc->ssh_ready)
+		deploy_ssh_global_clear();
+	memset(wc, 0, sizeof(*wc));
+}
+
+/* The connection to [web] servers[i], opened on first use. */
+static struct ssh_conn *
+web_conn(const struct conf *c, struct web_conns *wc, size_t i,
+    struct sslm_err *err)
+{
+	const char *server = c->server[CONF_SERVER_WEB].servers.v[i];
+	struct ssh_target t;
+	struct strvec notes;
+	struct sslm_err e;
+
+	if (wc->v[i] != NULL)
+		return wc->v[i];
+	if (!wc->ssh_ready) {
+		if (deploy_ssh_global_init(err) == -1)
+			return NULL;
+		wc->ssh_ready = true;
+	}
+	ssh_target_init(&t);
+	strvec_init(&notes);
+	sslm_err_clear(&e);
+	if (ssh_target_resolve(&c->ssh, server, &t, &notes, &e) == -1 ||
+	    ssh_conn_open(&t, &wc->v[i], &notes, &e) == -1) {
+		wc->v[i] = NULL;
+		sslm_err_set(err, "http-01 token for web server %s: %s", server,
+		    e.msg);
+	}
+	for (size_t k = 0; k < notes.n; k++)
+		log_warn("%s", notes.v[k]);
+	strvec_clear(&notes);
+	ssh_target_clear(&t);
+	return wc->v[i];
 }
 
 /* Owner per [web] user/group when root; a missing account only warns. */
@@ -76,7 +126,9 @@ hook_http_publish(struct hook_ctx *h, const struct hook_recs *recs,
     struct sslm_err *err)
 {
 	const struct conf_server_section *web = &h->c.server[CONF_SERVER_WEB];
+	struct web_conns wc = { 0 };
 	struct strvec paths;
+	struct sslm_err e;
 	char *dir = NULL, *path = NULL, *body = NULL, *list = NULL, *tp = NULL;
 	int rc = -1;
 
@@ -87,14 +139,8 @@ hook_http_publish(struct hook_ctx *h, const struct hook_recs *recs,
 		    h->c.top);
 		goto out;
 	}
-	for (size_t s = 0; s < web->servers.n; s++)
-		if (!hook_host_is_local(web->servers.v[s])) {
-			sslm_err_set(err, "http-01 token for web server %s: remote "
-			    "delivery is not available in this version (list "
-			    "only this host in [web] servers, or use dns-01)",
-			    web->servers.v[s]);
-			goto out;
-		}
+	if (web_conns_init(&wc, web->servers.n) == -1)
+		goto oom;
 	for (size_t i = 0; i < recs->n; i++) {
 		if (recs->v[i].token == NULL) {
 			sslm_err_set(err, "auth-data mixes dns-01 and http-01 "
@@ -110,16 +156,37 @@ hook_http_publish(struct hook_ctx *h, const struct hook_recs *recs,
 			sslm_err_set(err, "out of memory");
 			goto out;
 		}
-		if (fs_mkdir_p(dir, 0755, err) == -1 ||
-		    fs_write_atomic(path, body, strlen(body), 0644, err) == -1)
-			goto out;
-		/* 0644 whatever the umask: the web server must read it. */
-		if (chmod(path, 0644) == -1) {
-			sslm_err_errno(err, errno, "cannot chmod %s", path);
-			goto out;
+		for (size_t s = 0; s < web->servers.n; s++) {
+			const char *server = web->servers.v[s];
+			struct ssh_conn *conn;
+
+			if (hook_host_is_local(server)) {
+				if (fs_mkdir_p(dir, 0755, err) == -1 ||
+				    fs_write_atomic(path, body, strlen(body), 0644,
+				    err) == -1)
+					goto out;
+				/* 0644 whatever the umask: the web server must
+				 * read it. */
+				if (chmod(path, 0644) == -1) {
+					sslm_err_errno(err, errno, "cannot chmod %s",
+					    path);
+					goto out;
+				}
+				set_owner(web, path);
+			} else {
+				/* Mode 0644 is set by the upload itself; owners
+				 * stay the remote login's (readable by all). */
+				if ((conn = web_conn(&h->c, &wc, s, err)) == NULL)
+					goto out;
+				if (deploy_remote_put_file(conn, path, body,
+				    strlen(body), 0644, &e) == -1) {
+					sslm_err_set(err, "http-01 token %s on %s: %s",
+					    path, server, e.msg);
+					goto out;
+				}
+			}
+			log_file("http-01 token %s on %s", path, server);
 		}
-		set_owner(web, path);
-		log_file("http-01 token %s", path);
 		if (!strvec_contains(&paths, path) &&
 		    strvec_push(&paths, path) == -1) {
 			sslm_err_set(err, "out of memory");
@@ -144,6 +211,7 @@ hook_http_publish(struct hook_ctx *h, const struct hook_recs *recs,
  oom:
 	sslm_err_set(err, "out of memory");
  out:
+	web_conns_clear(&wc);
 	strvec_clear(&paths);
 	free(dir);
 	free(path);
@@ -160,11 +228,13 @@ hook_http_clean(const struct conf *c, const char *cb, bool debug,
     struct sslm_err *err)
 {
 	const struct conf_server_section *web = &c->server[CONF_SERVER_WEB];
+	struct web_conns wc = { 0 };
 	char *tp = NULL, *text = NULL, *p, *nl;
 	size_t len, sdl;
 	int rc = -1, bad = 0;
 
-	if ((tp = fs_path_join(cb, "web-tokens")) == NULL) {
+	if ((tp = fs_path_join(cb, "web-tokens")) == NULL ||
+	    web_conns_init(&wc, web->servers.n) == -1) {
 		sslm_err_set(err, "out of memory");
 		goto out;
 	}
@@ -189,11 +259,19 @@ hook_http_clean(const struct conf *c, const char *cb, bool debug,
 			continue;
 		}
 		for (size_t s = 0; s < web->servers.n; s++) {
-			if (!hook_host_is_local(web->servers.v[s])) {
-				log_error("http-01 token %s on %s: remote hosts "
-				    "are not available in this version; remove it "
-				    "by hand", p, web->servers.v[s]);
-				bad++;
+			struct ssh_conn *conn;
+			struct sslm_err e;
+
+			if (debug && !hook_host_is_local(web->servers.v[s])) {
+				log_msg("debug: would remove %s on %s", p,
+				    web->servers.v[s]);
+			} else if (!hook_host_is_local(web->servers.v[s])) {
+				if ((conn = web_conn(c, &wc, s, &e)) == NULL ||
+				    deploy_remote_remove_file(conn, p, &e) == -1) {
+					log_error("cannot remove %s on %s: %s", p,
+					    web->servers.v[s], e.msg);
+					bad++;
+				}
 			} else if (debug) {
 				log_msg("debug: would remove %s", p);
 			} else if (unlink(p) == -1 && errno != ENOENT) {
@@ -214,6 +292,7 @@ hook_http_clean(const struct conf *c, const char *cb, bool debug,
 	}
 	rc = 0;
  out:
+	web_conns_clear(&wc);
 	free(tp);
 	free(text);
 	return rc;

@@ -42,8 +42,8 @@ local_domain(char *buf, size_t len)
  * the short or full host name or its canonical name, ignoring case;
  * localhost, IP literals and user@host are remote.
  */
-static bool
-host_is_local(const char *server)
+bool
+conf_server_is_local(const char *server)
 {
 	struct addrinfo hints, *ai = NULL;
 	unsigned char buf[16];
@@ -110,7 +110,7 @@ check_prod_cert_dir(struct loader *L)
 		if (s->skip_prod_copy)
 			continue;
 		for (size_t j = 0; j < s->servers.n; j++) {
-			if (host_is_local(s->servers.v[j]))
+			if (conf_server_is_local(s->servers.v[j]))
 				continue;
 			diag_error(L->d, MAIN_REL, c->g.prod_cert_dir_line,
 			    "[globals] prod_cert_dir: must be written as an "

@@ -212,6 +212,12 @@ struct conf_server_section {
 /* "smtp", "imap", "web", "other". */
 const char *conf_server_name(enum conf_server_id id);
 
+/* Is a "servers" entry this host (distribution.md §1)? Its short or full
+ * host name or the canonical name, ignoring case; "localhost", addresses
+ * and every "user@host" entry are remote. The one rule for the prod_cert_dir
+ * check, copies, restarts and http-01 tokens. */
+bool conf_server_is_local(const char *server);
+
 enum conf_ssh_strict {
 	CONF_SSH_STRICT_YES,
 	CONF_SSH_STRICT_ACCEPT_NEW,

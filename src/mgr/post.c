@@ -1,6 +1,7 @@
 /*
  * The post phase of a run (lifecycle.md §8, §10, §11): the production
- * integrity check, the production copy, what would be restarted, and the
+ * integrity check, the local production copy, what is due (copies to
+ * servers, restarts, the DNS refresh: run by post_hosts.c) and the
  * cleaning of old data sets.
  */
 #include "config.h"
@@ -13,6 +14,7 @@
 
 #include "crypto/crypto.h"
 #include "deploy/deploy.h"
+#include "mgr/post_int.h"
 #include "mgr/run_ctx.h"
 #include "store/store.h"
 
@@ -62,13 +64,6 @@ mgr_integrity_check(struct run_ctx *ctx)
 	strvec_clear(&diffs);
 }
 
-static bool any_tlsa_changed(const struct run_ctx *ctx);
-
-/*
- * May this data set go to production? Only a complete set whose cert.pem
- * reads as a certificate: the mirror must never replace a working
- * production copy with a broken one (decisions.md: safety wins).
- */
 static bool
 set_publishable(const char *svc_dir, enum store_link which, const char *prod_svc,
     char **why)
@@ -137,18 +132,31 @@ anything_changed(const struct run_ctx *ctx)
 	return false;
 }
 
-int
-mgr_prod_copy(struct run_ctx *ctx)
+static bool
+any_tlsa_changed(const struct run_ctx *ctx)
+{
+	for (size_t g = 0; g < ctx->c->n_groups; g++)
+		if (ctx->tlsa_changed[g])
+			return true;
+	return false;
+}
+
+/* Does production need this run's copy (distribution.md §2)? */
+static bool
+production_due(const struct run_ctx *ctx)
+{
+	return anything_changed(ctx) || ctx->o->tasks.certs_prod ||
+	    ctx->prod_resync || ctx->tlsa_rewritten || any_tlsa_changed(ctx);
+}
+
+/* The local production copy, group by group; 0, or -1 with *why set. */
+static int
+local_prod_copy(struct run_ctx *ctx, char **why_failed)
 {
 	const struct conf *c = ctx->c;
 	struct sslm_err err;
 	int rc = 0;
 
-	if (!anything_changed(ctx) && !ctx->o->tasks.certs_prod &&
-	    !ctx->prod_resync && !ctx->tlsa_rewritten && !any_tlsa_changed(ctx)) {
-		log_msg("Certs to production: no changes");
-		return 0;
-	}
 	log_msg("Certs to production: %s", ctx->prod_dir);
 	for (size_t g = 0; g < c->n_groups && rc == 0; g++) {
 		const struct conf_group *grp = &c->groups[g];
@@ -164,6 +172,7 @@ mgr_prod_copy(struct run_ctx *ctx)
 			char *why = NULL;
 
 			if (sdir == NULL || pdir == NULL) {
+				*why_failed = str_dup("out of memory");
 				rc = -1;
 			} else if (!set_publishable(sdir, STORE_CURR, pdir, &why) ||
 			    (free(why), why = NULL,
@@ -172,6 +181,7 @@ mgr_prod_copy(struct run_ctx *ctx)
 				    grp->name, svc->service, why != NULL ? why : "?");
 				ctx->any_failed = true;
 			} else if (strvec_push(&names, svc->service) == -1) {
+				*why_failed = str_dup("out of memory");
 				rc = -1;
 			}
 			free(why);
@@ -182,23 +192,13 @@ mgr_prod_copy(struct run_ctx *ctx)
 		if (rc == 0 && deploy_prod_mirror_group(c->top, ctx->prod_dir,
 		    grp->name, &names, ctx->o->debug, NULL, &err) == -1) {
 			log_error("production copy of %s: %s", grp->name, err.msg);
+			*why_failed = str_printf("production copy of %s: %s",
+			    grp->name, err.msg);
 			rc = -1;
 		}
 		strvec_clear(&names);
 	}
-	if (rc == 0 && c->g.n_post_copy > 0)
-		log_warn("post_copy_cmd: %zu command(s) not run: post-copy "
-		    "commands are not available in this version", c->g.n_post_copy);
 	return rc;
-}
-
-static bool
-any_tlsa_changed(const struct run_ctx *ctx)
-{
-	for (size_t g = 0; g < ctx->c->n_groups; g++)
-		if (ctx->tlsa_changed[g])
-			return true;
-	return false;
 }
 
 /* Do depends tokens meet this run's changes (lifecycle.md §7.2, §8.2)? */
@@ -211,6 +211,10 @@ tokens_match(const struct run_ctx *ctx, const struct strvec *depends)
 	    strvec_contains(depends, "dns"));
 }
 
+/* svc_depends pairs against the services changed in this run; a pair
+ * whose domain is "any"/"all"/"*" matches every group (config parses it
+ * into .any). The original's 6.x/7.x check is inverted (quirk); this is
+ * what it meant. */
 static bool
 svc_depends_match(const struct run_ctx *ctx, const struct conf_svc_dep *deps,
     size_t n_deps)
@@ -230,182 +234,90 @@ svc_depends_match(const struct run_ctx *ctx, const struct conf_svc_dep *deps,
 	return false;
 }
 
-/* The local host (decisions.md "Local host"): its short or full name,
- * case-insensitive; "localhost" stays remote. */
+/* lifecycle.md §8.2, non-DNS sections. */
 static bool
-host_is_local(const char *host)
+restart_due(const struct run_ctx *ctx, int id)
 {
-	char name[256];
-	size_t n;
-	const char *at = strchr(host, '@');
+	const struct conf_server_section *sec = &ctx->c->server[id];
 
-	if (at != NULL)
-		host = at + 1;
-	if (gethostname(name, sizeof(name)) != 0)
+	if (!sec->present || sec->n_restart == 0 || sec->servers.n == 0)
 		return false;
-	name[sizeof(name) - 1] = '\0';
-	if (str_case_eq(host, name))
-		return true;
-	n = strcspn(name, ".");
-	return strlen(host) == n && strncasecmp(host, name, n) == 0;
+	return ctx->o->tasks.force_restarts || ctx->prod_resync ||
+	    svc_depends_match(ctx, sec->svc_depends, sec->n_svc_depends) ||
+	    tokens_match(ctx, &sec->depends);
 }
 
-static void
-warn_not_root_once(struct run_ctx *ctx)
-{
-	static bool warned;
-
-	if (geteuid() != 0 && !warned)
-		log_warn("not running as root: restarts and the DNS refresh may "
-		    "lack the rights they need");
-	warned = true;
-}
-
-/* Run one local command, output to the log; true when it succeeded. */
+/* lifecycle.md §8.2, DNS: due, and the domains for --serial_bump. */
 static bool
-run_local(const char *const argv[], unsigned timeout, const char *what)
-{
-	struct proc_opts po = { .timeout = timeout };
-	struct proc_result res;
-	struct sslm_err err;
-	char desc[128];
-	bool ok = false;
-
-	proc_result_init(&res);
-	if (proc_run(argv, &po, &res, &err) == -1) {
-		log_error("%s: %s", what, err.msg);
-		goto out;
-	}
-	if (res.out_len > 0)
-		log_file("%s: %s", what, res.out);
-	if (res.err_len > 0)
-		log_file("%s (stderr): %s", what, res.err_out);
-	ok = proc_result_ok(&res);
-	if (!ok)
-		log_error("%s: %s", what, proc_result_describe(&res, desc, sizeof(desc)));
- out:
-	proc_result_clear(&res);
-	return ok;
-}
-
-/* Non-DNS restarts (distribution.md §4) in the fixed section order. Hosts
- * other than this one need the remote transport of a later version: such a
- * due restart counts as not done, so the DNS refresh is skipped (a DANE
- * record must not be withdrawn while a server may still use the old cert). */
-void
-mgr_restarts(struct run_ctx *ctx)
+dns_due(const struct run_ctx *ctx, struct strvec *domains)
 {
 	const struct conf *c = ctx->c;
-
-	for (int id = 0; id < CONF_SERVER_N; id++) {
-		const struct conf_server_section *sec = &c->server[id];
-		const char *name = conf_server_name(id);
-
-		if (!sec->present || sec->n_restart == 0 || sec->servers.n == 0)
-			continue;
-		if (!(ctx->o->tasks.force_restarts || ctx->prod_resync ||
-		    svc_depends_match(ctx, sec->svc_depends, sec->n_svc_depends) ||
-		    tokens_match(ctx, &sec->depends)))
-			continue;
-		warn_not_root_once(ctx);
-		for (size_t h = 0; h < sec->servers.n; h++) {
-			const char *host = sec->servers.v[h];
-
-			if (!host_is_local(host)) {
-				log_error("restart [%s] on %s: remote hosts are not "
-				    "available in this version; restart it by hand",
-				    name, host);
-				ctx->restart_failed = true;
-				continue;
-			}
-			for (size_t i = 0; i < sec->n_restart; i++) {
-				const struct conf_cmd *cmd = &sec->restart[i];
-				struct strvec argv;
-				char what[256];
-
-				snprintf(what, sizeof(what), "restart [%s] %s", name,
-				    cmd->text);
-				if (ctx->o->debug) {
-					log_msg("debug: %s", what);
-					continue;
-				}
-				/* argv[0] resolved against TOP for local use */
-				strvec_init(&argv);
-				for (size_t a = 0; a < cmd->argv.n; a++)
-					strvec_push(&argv, a == 0 && cmd->local_prog !=
-					    NULL ? cmd->local_prog : cmd->argv.v[a]);
-				log_msg("%s", what);
-				if (argv.n == 0 || !run_local((const char *const *)
-				    argv.v, 300, what))
-					ctx->restart_failed = true;
-				strvec_clear(&argv);
-			}
-		}
-	}
-	if (ctx->restart_failed)
-		ctx->any_failed = true;
-}
-
-/* The DNS refresh (distribution.md §5): [dns] restart_cmd --serial_bump
- * <domains whose TLSA changed>, last, and never after a failed restart. */
-void
-mgr_dns_refresh(struct run_ctx *ctx)
-{
-	const struct conf *c = ctx->c;
-	struct strvec argv;
-	bool due;
 
 	if (!c->dns.present || c->dns.restart_cmd.n == 0) {
 		if (ctx->o->dns_refresh)
 			log_warn("-dns: no [dns] restart_cmd in %s/conf.d/ssl-mgr.conf; "
 			    "nothing to refresh", c->top);
-		return;
+		return false;
 	}
-	due = ctx->o->dns_refresh || ctx->o->tasks.force_restarts ||
-	    ctx->prod_resync || tokens_match(ctx, &c->dns.depends);
-	if (!due)
-		return;
-	if (ctx->restart_failed) {
-		log_error("DNS refresh skipped: a server restart failed (restart "
-		    "it, then run sslm-mgr -dns)");
-		ctx->any_failed = true;
-		return;
-	}
-	warn_not_root_once(ctx);
-	strvec_init(&argv);
-	strvec_push(&argv, "");
-	strvec_push(&argv, "--serial_bump");
+	if (!(ctx->o->dns_refresh || ctx->o->tasks.force_restarts ||
+	    ctx->prod_resync || tokens_match(ctx, &c->dns.depends)))
+		return false;
 	for (size_t g = 0; g < c->n_groups; g++) {
 		const char *name = c->groups[g].name;
 
 		if (ctx->tlsa_changed[g] || (ctx->o->dns_refresh && !c->groups[g].is_ca))
-			if (!strvec_contains(&argv, name))
-				strvec_push(&argv, name);
+			if (!strvec_contains(domains, name))
+				(void)strvec_push(domains, name);
 	}
-	for (size_t i = 0; i < c->dns.restart_cmd.n; i++) {
-		char *what = NULL;
+	return true;
+}
 
-		free(argv.v[0]);
-		argv.v[0] = str_dup(c->dns.restart_cmd.v[i]);
-		what = str_printf("DNS refresh %s", argv.v[0]);
-		for (size_t a = 1; what != NULL && a < argv.n; a++) {
-			char *w = str_printf("%s %s", what, argv.v[a]);
+/*
+ * The post phase after the group phase (lifecycle.md §8): local production
+ * copy, remote mirrors, post-copy commands, restarts, DNS refresh — each
+ * only when due; what fails (or cannot happen because of it) becomes
+ * pending work for the next run.
+ */
+void
+mgr_post_phase(struct run_ctx *ctx)
+{
+	const struct conf *c = ctx->c;
+	struct post_plan p;
+	bool due = production_due(ctx);
+	char *why = NULL;
 
-			free(what);
-			what = w;
-		}
-		if (what == NULL || argv.v[0] == NULL) {
-			ctx->any_failed = true;
-		} else if (ctx->o->debug) {
-			log_msg("debug: %s", what);
-		} else {
-			log_msg("%s", what);
-			if (!run_local((const char *const *)argv.v, 600, what))
-				ctx->any_failed = true;
-		}
-		free(what);
+	post_plan_init(&p, ctx->prod_dir);
+	if (due && post_plan_add_copies(c, &p) == -1)
+		goto oom;
+	for (int id = 0; id < CONF_SERVER_N; id++)
+		if (restart_due(ctx, id) && post_plan_add_restarts(c, &p, id) == -1)
+			goto oom;
+	if (dns_due(ctx, &p.dns_domains))
+		p.dns = POST_DUE;
+	p.post_copy = due;
+
+	if (!due) {
+		log_msg("Certs to production: no changes");
+	} else if (local_prod_copy(ctx, &why) == -1) {
+		/* Servers must not restart onto a half-written production
+		 * tree; all of it waits for the next run. */
+		ctx->any_failed = true;
+		post_pending_local_copy_failed(ctx, why);
+		post_plan_skip_all(&p, "not done: the local production copy failed");
+		post_pending_update(ctx, &p);
+		goto out;
+	} else {
+		post_pending_local_copy_done(ctx);
 	}
-	strvec_clear(&argv);
+	post_plan_execute(ctx, &p);
+	post_pending_update(ctx, &p);
+	goto out;
+ oom:
+	log_error("out of memory planning the copies and restarts");
+	ctx->any_failed = true;
+ out:
+	free(why);
+	post_plan_clear(&p);
 }
 
 static int

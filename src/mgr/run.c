@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "mgr/mgr.h"
+#include "mgr/post_int.h"
 #include "mgr/run_ctx.h"
 #include "mgr/status_view.h"
 
@@ -88,15 +89,16 @@ work(const struct conf *c, const struct conf_topdir *td, const struct mgr_opts *
 	if (o->debug)
 		log_msg("debug: nothing will be changed; every step is printed");
 	mgr_integrity_check(&ctx);
+	/* What earlier runs could not finish comes first (lifecycle.md §12);
+	 * -d and -n change nothing, so they leave it for a real run. */
+	post_pending_load(&ctx);
+	if (!o->debug && !o->dry_run)
+		post_pending_retry(&ctx);
 	group_phase(&ctx);
 	/* Copy, restart, then DNS last: servers present the new cert before
 	 * DNS stops publishing the old TLSA record (lifecycle.md §8.2). */
-	if (mgr_prod_copy(&ctx) == -1) {
-		ctx.any_failed = true;
-	} else {
-		mgr_restarts(&ctx);
-		mgr_dns_refresh(&ctx);
-	}
+	mgr_post_phase(&ctx);
+	post_pending_save(&ctx);
 	/* Cleaning only after a run without failure (lifecycle.md §10). */
 	if (!ctx.any_failed && mgr_clean(&ctx) == -1)
 		ctx.any_failed = true;

@@ -113,6 +113,7 @@ run_ctx_init(struct run_ctx *ctx, const struct conf *c,
 	ctx->o = o;
 	ctx->now = time(NULL);
 	acme_caps_init(&ctx->caps);
+	pending_list_init(&ctx->pending);
 	ctx->prod_dir = str_printf("%s%s", c->g.prod_cert_dir, o->test ? ".test" : "");
 	if (ctx->prod_dir == NULL)
 		return -1;
@@ -187,6 +188,7 @@ run_ctx_clear(struct run_ctx *ctx)
 	for (size_t i = 0; i < ctx->n_svcs; i++)
 		free(ctx->svcs[i].svc_dir);
 	free(ctx->svcs);
+	pending_list_clear(&ctx->pending);
 	for (size_t i = 0; i < ctx->n_cas; i++) {
 		EVP_PKEY_free(ctx->cas[i].key);
 		X509_free(ctx->cas[i].cert);

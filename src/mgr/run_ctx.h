@@ -17,6 +17,7 @@
 #include "config/conf.h"
 #include "mgr/group_dns.h"
 #include "mgr/mgr.h"
+#include "mgr/pending.h"
 #include "store/store.h"
 
 struct issuer_cache;		/* status_view.h */
@@ -64,6 +65,10 @@ struct run_ctx {
 	bool any_failed;
 	bool prod_resync;		/* the integrity check found a difference */
 	bool restart_failed;		/* a due restart failed or was not done */
+
+	struct pending_list pending;	/* TOP/.sslm-pending (R-O1) */
+	bool pending_loaded;
+	bool pending_changed;		/* to be written back */
 };
 
 /* The group of a service, and its DNS facts (looked up on first use). */
@@ -113,9 +118,9 @@ int mgr_roll_service(struct run_ctx *ctx, struct svc_state *st);
 int mgr_integrity_collect(const struct conf *c, const char *prod_dir,
     bool report, struct strvec *diffs);
 void mgr_integrity_check(struct run_ctx *ctx);
-int mgr_prod_copy(struct run_ctx *ctx);
-void mgr_restarts(struct run_ctx *ctx);
-void mgr_dns_refresh(struct run_ctx *ctx);
+/* Production copy, copies to servers, post-copy commands, restarts, DNS
+ * refresh (post.c, post_hosts.c); failures become pending work. */
+void mgr_post_phase(struct run_ctx *ctx);
 int mgr_clean(struct run_ctx *ctx);
 
 /* Status block of one service (status_text.c). issuers: the run's issuer

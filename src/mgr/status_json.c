@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "mgr/json_writer.h"
+#include "mgr/pending.h"
+#include "mgr/post_int.h"
 #include "mgr/run_ctx.h"
 #include "mgr/status_view.h"
 
@@ -143,6 +145,37 @@ put_service(struct jw *w, const struct conf *c, const struct conf_service *svc,
 	svc_view_clear(&v);
 }
 
+/* Pending post-phase work (R-O1, cli.md §7.3); problems reading the file
+ * go to stderr and the log, never into stdout's JSON. */
+static void
+put_pending(struct jw *w, const struct conf *c)
+{
+	struct pending_list pl;
+	struct strvec warnings;
+	struct sslm_err err;
+
+	pending_list_init(&pl);
+	strvec_init(&warnings);
+	sslm_err_clear(&err);
+	if (pending_load(c->top, &pl, &warnings, &err) == -1)
+		log_warn("%s", err.msg);
+	for (size_t i = 0; i < warnings.n; i++)
+		log_warn("%s", warnings.v[i]);
+	jw_arr_begin(w, "pending");
+	for (size_t i = 0; i < pl.n; i++) {
+		jw_obj_begin(w, NULL);
+		jw_time(w, "time", pl.v[i].time);
+		jw_str(w, "kind", pending_kind_name(pl.v[i].kind));
+		jw_str(w, "target", pl.v[i].target);
+		jw_str(w, "detail", pl.v[i].detail);
+		jw_str(w, "error", pl.v[i].error);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	strvec_clear(&warnings);
+	pending_list_clear(&pl);
+}
+
 int
 mgr_status_json(const struct conf *c, const struct conf_topdir *td,
     const struct mgr_opts *o, time_t now, FILE *fp)
@@ -189,6 +222,8 @@ mgr_status_json(const struct conf *c, const struct conf_topdir *td,
 	/* The integrity check in report mode (no key is opened). */
 	strvec_init(&diffs);
 	checked = prod != NULL && mgr_integrity_collect(c, prod, true, &diffs) == 0;
+	if (checked && o->verbose)
+		post_remote_compare(c, prod, &diffs);
 	jw_obj_begin(&w, "integrity");
 	jw_bool(&w, "checked", checked);
 	if (checked)
@@ -202,9 +237,7 @@ mgr_status_json(const struct conf *c, const struct conf_topdir *td,
 	jw_obj_end(&w);
 	strvec_clear(&diffs);
 	free(prod);
-	/* Pending post-phase work (R-O1) is not recorded by this version. */
-	jw_arr_begin(&w, "pending");
-	jw_arr_end(&w);
+	put_pending(&w, c);
 	jw_obj_end(&w);
 	jw_end(&w);
 	return ferror(fp) ? -1 : 0;

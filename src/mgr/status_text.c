@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mgr/post_int.h"
 #include "mgr/run_ctx.h"
 #include "mgr/status_view.h"
 
@@ -206,10 +207,15 @@ mgr_status_text(const struct conf *c, const struct conf_topdir *td,
 	/* Report mode: shows differences, repairs nothing, opens no key. */
 	strvec_init(&diffs);
 	log_msg("Checking production directory is up to date.");
-	if (prod == NULL || mgr_integrity_collect(c, prod, true, &diffs) == -1)
+	if (prod == NULL || mgr_integrity_collect(c, prod, true, &diffs) == -1) {
 		log_msg("  Could not check: out of memory");
-	else if (diffs.n == 0)
-		log_msg("  All good.");
+	} else {
+		/* -v: the servers' copies too, one sentence per difference */
+		if (o->verbose)
+			post_remote_compare(c, prod, &diffs);
+		if (diffs.n == 0)
+			log_msg("  All good.");
+	}
 	for (size_t i = 0; i < diffs.n; i++)
 		log_msg("  Mismatch: %s", diffs.v[i]);
 	if (diffs.n > 0)
@@ -239,5 +245,6 @@ mgr_status_text(const struct conf *c, const struct conf_topdir *td,
 	log_msg("Done group tasks:");
 	log_msg(DASHES);
 	log_msg("%s", "");
+	post_pending_print(c);
 	return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * http-01 (dns.md §5): the token file under [web] server_dir for a web
- * server on this host, its list in cb/web-tokens, the refusal of a remote
- * server, and the cleanup.
+ * server on this host, its list in cb/web-tokens, a remote server that
+ * cannot be reached, and the cleanup. Delivery over SFTP to real sshd
+ * hosts is proven by tests/e2e/deploy.sh.
  */
 #include "config.h"
 
@@ -67,20 +68,30 @@ START_TEST(cleanup_removes_tokens)
 }
 END_TEST
 
-/* Remote delivery is a later version: refused before anything is written,
- * and certbot stopped rather than left to fail a validation. */
-START_TEST(remote_server_refused)
+/* An address is always a remote server (distribution.md §1): the token
+ * goes over SSH, and a server that cannot be reached stops certbot rather
+ * than leaving it to fail a validation; nothing is written locally. The
+ * port is one nothing listens on, so the refusal is immediate. */
+START_TEST(remote_server_unreachable)
 {
 	struct th_run r;
 	const char *st;
 
-	th_tree(9, "www.example.invalid");
+	th_tree(9, "root@127.0.0.1");
+	char *conf;
+
+	th_write(th_path("ssh_config"), "Host 127.0.0.1\n  Port 9\n");
+	conf = str_printf("%s\n[ssh]\nconfig_file = '%s'\nconnect_timeout = 5\n",
+	    th_read(th_path("conf.d/ssl-mgr.conf")), th_path("ssh_config"));
+	ck_assert_ptr_nonnull(conf);
+	th_write(th_path("conf.d/ssl-mgr.conf"), conf);
+	free(conf);
 	th_auth("web-http", http_env, &r);
 	ck_assert_int_eq(r.rc, 1);
 	ck_assert(r.term);
 	st = th_read(th_path(CB_HTTP "/auth-status"));
-	ck_assert_msg(strstr(st, "www.example.invalid: remote delivery is not "
-	    "available") != NULL, "auth-status: %s", st);
+	ck_assert_msg(strstr(st, "web server root@127.0.0.1") != NULL,
+	    "auth-status: %s", st);
 	ck_assert_ptr_null(th_read(th_path(TPATH)));
 }
 END_TEST
@@ -114,7 +125,7 @@ hook_http_suite(void)
 	tcase_add_checked_fixture(neg, NULL, teardown);
 	tcase_add_test(pos, token_published);
 	tcase_add_test(pos, cleanup_removes_tokens);
-	tcase_add_test(neg, remote_server_refused);
+	tcase_add_test(neg, remote_server_unreachable);
 	tcase_add_test(neg, cleanup_stays_in_server_dir);
 	suite_add_tcase(s, pos);
 	suite_add_tcase(s, neg);
