@@ -214,3 +214,83 @@ pid_gone() {
 	! kill -0 "$1" 2>/dev/null ||
 	    [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" = Z ]
 }
+
+# ---- the SSH side of the bed (testbed up --ssh) -----------------------------
+
+# bed_up_ssh [N] [--acme]: like bed_up (with --acme like bed_up_acme), plus N
+# sshd "hosts" (default 2; scripts/testbed up --ssh=N), each in its own mount
+# namespace. Loads the env (also TB_SSH_CONFIG, TB_SSH_KNOWN_HOSTS,
+# TB_SSH_KEY, TB_SSH_HOSTS, TB_SSH_N, TB_SSH_ADDR_<i>, TB_SSH_PID_<i>,
+# TB_PROD, TB_SSH_VIEW_<i>, TB_REMOTE_LOG_<i>, ...). TB_HTTP_NS and TB_PROD
+# set by the caller are passed on. Tries the default addresses and ports
+# first (hosts at 127.0.0.4...), then two other sets when those are in use.
+bed_up_ssh() {
+	bs_n=2
+	bs_acme=""
+	for bs_a in "$@"; do
+		case $bs_a in
+		--acme) bs_acme=--acme ;;
+		*) bs_n=$bs_a ;;
+		esac
+	done
+	"$TESTBED" deps $bs_acme --ssh >"$WORK/deps.out" 2>&1
+	case $? in
+	0) ;;
+	77) whole_skip "needed programs missing and not root ($(tail -n 1 "$WORK/deps.out"))" ;;
+	*) cat "$WORK/deps.out"; whole_skip "installing the test bed packages failed" ;;
+	esac
+	n=$$
+	for try in 0 1 2; do
+		if [ "$try" -gt 0 ]; then
+			export TB_PRIMARY="127.0.$((51 + try * 2)).$((n % 200 + 20))"
+			export TB_SECONDARY="127.0.$((52 + try * 2)).$((n % 200 + 20))"
+			export TB_SSH_NET="127.0.$((60 + try)).$((n % 200 + 20))"
+			if [ -n "$bs_acme" ]; then
+				k=$((n % 400 + try * 400 - 300))
+				export TB_ACME_PORT=$((14000 + k)) TB_MGMT_PORT=$((15000 + k)) TB_HTTP_PORT=$((5000 + k))
+			fi
+		fi
+		if "$TESTBED" up $bs_acme "--ssh=$bs_n" "$BED" >"$WORK/env" 2>"$WORK/up.err"; then
+			cat "$WORK/up.err"
+			# shellcheck disable=SC1091
+			. "$WORK/env"
+			BED_PIDS="$TB_PRIMARY_PID $TB_SECONDARY_PID ${TB_PEBBLE_PID:-} ${TB_NGINX_PID:-}"
+			i=1
+			while [ "$i" -le "$TB_SSH_N" ]; do
+				BED_PIDS="$BED_PIDS $(eval echo "\$TB_SSH_PID_$i")"
+				i=$((i + 1))
+			done
+			sed 's/^/    env: /' "$WORK/env"
+			return 0
+		fi
+		cat "$WORK/up.err"
+		"$TESTBED" down "$BED" 2>/dev/null
+	done
+	return 1
+}
+
+# tree_list DIR: one line per entry below DIR, sorted: "<path> <type>
+# <mode> <mtime>" for files (whole seconds: sub-second times are not
+# mirrored), "<path> <type> <mode> <link target>" for the rest; the entries
+# two trees must share to be mirrors of each other
+tree_list() {
+	(cd "$1" && find . -mindepth 1 \( -type f -printf '%P %y %m %Ts\n' \) -o -printf '%P %y %m %l\n' |
+	    LC_ALL=C sort)
+}
+
+# same_tree A B: A and B hold the same names, types, modes, file mtimes,
+# link targets and file contents; on a difference print the first ones
+same_tree() {
+	tree_list "$1" >"$WORK/st.a" || return 1
+	tree_list "$2" >"$WORK/st.b" || return 1
+	if ! cmp -s "$WORK/st.a" "$WORK/st.b"; then
+		diff "$WORK/st.a" "$WORK/st.b" | head -n 10 | sed 's/^/      | /'
+		return 1
+	fi
+	st_rc=0
+	while read -r st_p st_y _; do
+		[ "$st_y" = f ] || continue
+		cmp -s "$1/$st_p" "$2/$st_p" || { echo "      | $st_p: contents differ"; st_rc=1; }
+	done <"$WORK/st.a"
+	return $st_rc
+}
