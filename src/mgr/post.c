@@ -309,6 +309,7 @@ mgr_post_phase(struct run_ctx *ctx)
 	} else {
 		post_pending_local_copy_done(ctx);
 	}
+	post_pending_intent(ctx, &p);
 	post_plan_execute(ctx, &p);
 	post_pending_update(ctx, &p);
 	goto out;

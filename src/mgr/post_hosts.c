@@ -19,6 +19,7 @@
 
 #include "deploy/deploy.h"
 #include "mgr/post_int.h"
+#include "store/store.h"
 
 /* ---- the plan --------------------------------------------------------- */
 
@@ -634,6 +635,8 @@ post_plan_execute(struct run_ctx *ctx, struct post_plan *p)
 	n_restart = 0;
 	for (size_t i = 0; i < p->n_hosts; i++)
 		n_restart += wants_restart(&p->hosts[i]);
+	/* crash tests: the copies are done, the restarts owed are pending */
+	fault_point("before-restarts");
 	if (n_restart > 0) {
 		warn_not_root_once();
 		run_hosts(ctx, p, wants_restart, host_restarts);

@@ -95,6 +95,9 @@ void post_remote_compare(const struct conf *c, const char *prod_dir,
 void post_pending_load(struct run_ctx *ctx);
 /* Retry what is pending (lifecycle.md §12), before the group phase. */
 void post_pending_retry(struct run_ctx *ctx);
+/* Write every due item of p as pending before the work starts, so that a
+ * killed run leaves what it owed (not with -d). */
+void post_pending_intent(struct run_ctx *ctx, const struct post_plan *p);
 /* Fold a plan's results into ctx's pending list: done work clears its
  * items, failed or skipped work adds them. */
 void post_pending_update(struct run_ctx *ctx, const struct post_plan *p);

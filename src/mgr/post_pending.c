@@ -172,6 +172,7 @@ post_pending_retry(struct run_ctx *ctx)
 		i++;
 	}
 	if (any) {
+		post_pending_intent(ctx, &p);
 		post_plan_execute(ctx, &p);
 		post_pending_update(ctx, &p);
 	}
@@ -196,6 +197,22 @@ record(struct run_ctx *ctx, enum post_result r, enum pending_kind kind,
 			log_error("out of memory recording pending work");
 		ctx->pending_changed = true;
 	}
+}
+
+/* "a,b,c" for the pending file; NULL on allocation failure. */
+static char *
+join_domains(const struct strvec *domains)
+{
+	char *joined = str_dup("");
+
+	for (size_t k = 0; joined != NULL && k < domains->n; k++) {
+		char *j = str_printf("%s%s%s", joined, *joined ? "," : "",
+		    domains->v[k]);
+
+		free(joined);
+		joined = j;
+	}
+	return joined;
 }
 
 /* A successful refresh of these domains: what is left of the pending one. */
@@ -264,20 +281,57 @@ post_pending_update(struct run_ctx *ctx, const struct post_plan *p)
 	if (p->dns == POST_OK) {
 		dns_done(ctx, &p->dns_domains);
 	} else if (p->dns == POST_FAILED || p->dns == POST_SKIPPED) {
-		char *joined = str_dup("");
+		char *joined = join_domains(&p->dns_domains);
 
-		for (size_t k = 0; joined != NULL && k < p->dns_domains.n; k++) {
-			char *j = str_printf("%s%s%s", joined, *joined ? "," : "",
-			    p->dns_domains.v[k]);
-
-			free(joined);
-			joined = j;
-		}
 		if (joined != NULL)
 			record(ctx, p->dns, PENDING_DNS_REFRESH, joined, "",
 			    p->dns_error);
 		free(joined);
 	}
+}
+
+/*
+ * Before the work starts, every due item is written as pending ("not
+ * finished"): a run killed half-way (power, OOM, a kill during an upload)
+ * leaves the list of what it owed, and the next run does it. The results
+ * replace these items afterwards.
+ */
+void
+post_pending_intent(struct run_ctx *ctx, const struct post_plan *p)
+{
+	const char *why = "started but not finished (the run was interrupted)";
+	enum post_result saved_dns = p->dns;
+
+	if (ctx->o->debug)
+		return;
+	/* the same walk as the update, with every due item "failed" */
+	for (size_t i = 0; i < p->n_hosts; i++) {
+		const struct post_host *h = &p->hosts[i];
+
+		if (!h->local && h->copy == POST_DUE)
+			record(ctx, POST_FAILED, PENDING_COPY, h->name, p->prod_dir,
+			    why);
+		for (int id = 0; id < CONF_SERVER_N; id++) {
+			char *target;
+
+			if (h->restart[id] != POST_DUE)
+				continue;
+			target = str_printf("%s:%s",
+			    conf_server_name((enum conf_server_id)id), h->name);
+			if (target != NULL)
+				record(ctx, POST_FAILED, PENDING_RESTART, target, "",
+				    why);
+			free(target);
+		}
+	}
+	if (saved_dns == POST_DUE) {
+		char *joined = join_domains(&p->dns_domains);
+
+		if (joined != NULL)
+			record(ctx, POST_FAILED, PENDING_DNS_REFRESH, joined, "", why);
+		free(joined);
+	}
+	post_pending_save(ctx);
 }
 
 void

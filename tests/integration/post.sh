@@ -216,9 +216,36 @@ case_unreachable_remote_server() {
 	[ -e "$p" ] && fail "pending file still there: $(cat "$p")"
 }
 
+# A run killed after its copies, before its restarts: the restarts it owed
+# were written as pending before the work began, so the next run does them.
+case_killed_run_leaves_its_debts() {
+	if ! strings "$MGR" | grep -q SSLM_CRASH_AT; then
+		skip_or_fail "sslm-mgr built without --enable-fault-injection"
+		return
+	fi
+	new_top killed
+	bootstrap || return
+	SSLM_CRASH_AT=before-restarts SSL_MGR_TOPDIR="$TOP" "$MGR" -renew -f \
+	    example.test:web-ec >"$WORK/out" 2>&1
+	expect_rc 137 $? "killed before the restarts"
+	[ -s "$TOP/rec.log" ] && [ -n "$(line_of smtp)" ] && fail "restarts ran before the kill point"
+	p="$TOP/.sslm-pending"
+	grep -q "restart${TAB}smtp:$H${TAB}${TAB}started but not finished" "$p" ||
+		fail "the owed smtp restart is not pending: $(cat "$p" 2>/dev/null)"
+	grep -q "restart${TAB}web:$H" "$p" || fail "the owed web restart is not pending"
+	grep -q "dns-refresh" "$p" || fail "the owed DNS refresh is not pending"
+	: >"$TOP/rec.log"
+	mgr
+	expect_rc 0 $? "the run after the kill"
+	for l in smtp web1 web2 "--serial_bump"; do
+		[ -n "$(line_of "$l")" ] || fail "'$l' owed by the killed run did not run"
+	done
+	[ -e "$p" ] && fail "pending file still there: $(cat "$p")"
+}
+
 echo "post-phase tests ($MGR)"
 for c in restarts_follow_dependencies failed_restart_becomes_pending \
-    pending_file_problems unreachable_remote_server; do
+    pending_file_problems unreachable_remote_server killed_run_leaves_its_debts; do
 	run_case "$c"
 done
 PASS_NAME=post
