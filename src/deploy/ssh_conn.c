@@ -575,9 +575,8 @@ ssh_conn_expired(const struct ssh_conn *c)
 	return ssh_now() >= c->deadline;
 }
 
-/* 'text' for the remote shell: single quotes, each ' as '\''. */
-static char *
-shell_quote(const char *s)
+char *
+remote_quote(const char *s)
 {
 	size_t n = 3;
 	char *out, *o;
@@ -622,7 +621,7 @@ ssh_conn_rename(struct ssh_conn *c, const char *from, const char *to,
 	    LIBSSH2_SFTP_RENAME_ATOMIC | LIBSSH2_SFTP_RENAME_NATIVE) == 0)
 		return 0;
 	ssh_exec_result_init(&r);
-	if ((qf = shell_quote(from)) == NULL || (qt = shell_quote(to)) == NULL ||
+	if ((qf = remote_quote(from)) == NULL || (qt = remote_quote(to)) == NULL ||
 	    (cmd = str_printf("mv -f -- %s %s", qf, qt)) == NULL) {
 		sslm_err_set(err, "out of memory");
 		goto out;

@@ -96,6 +96,9 @@ struct ssh_conn {
 	double deadline;		/* CLOCK_MONOTONIC seconds */
 };
 
+/* 'text' for the remote shell: single quotes, each ' as '\''. */
+char *remote_quote(const char *s);
+
 double ssh_now(void);
 /* Milliseconds to the deadline, at least 1. */
 long ssh_ms_left(const struct ssh_conn *c);
