@@ -745,7 +745,19 @@ remote_walk_run(struct remote_walk *w, const char *prod_dir)
 			return 0;
 		}
 	}
-	return walk_dir(w, prod_dir, false);
+	if (walk_dir(w, prod_dir, false) == -1)
+		return -1;
+	if (!w->compare) {
+		struct stat ls;
+
+		/* the root's own mode and time too, after its children moved */
+		if (lstat(prod_dir, &ls) == -1) {
+			sslm_err_errno(w->err, errno, "cannot read %s", prod_dir);
+			return -1;
+		}
+		return dir_attrs(w, prod_dir, &ls, NULL, true);
+	}
+	return 0;
 }
 
 int

@@ -353,6 +353,7 @@ signing_ca = 'pebble-http'
     ec_algo = 'secp256r1'
 [X509]
     CN = 'example.test'
+    email = 'hostmaster@example.test'
     O = 'Example'
     C = 'GB'
     sans = ['example.test', 'www.example.test']
