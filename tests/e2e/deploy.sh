@@ -112,6 +112,29 @@ case_mirror_after_renew_and_roll() {
 
 # (b) what disappears from production disappears remotely: the next/ folder
 # after a roll, and a stale folder removed from the local tree
+# (a2) sslm-mgr -s -v compares each host's copy: nothing while in sync,
+# then exactly the file removed on host 1, named with its host; read-only
+case_status_verbose_compares_hosts() {
+	[ -L "$TOP/certs/example.test/web-ec/curr" ] || { skip_or_fail "needs the previous case"; return; }
+	mgr -s -v
+	expect_rc 0 $? "-s -v in sync"
+	expect_no_grep "Mismatch" "$WORK/out" "-s -v in sync"
+	victim=example.test/mail-rsa/curr/chain.pem
+	cp -p "$BED/host1/prod/$victim" "$WORK/victim"
+	rm -f "$BED/host1/prod/$victim"
+	mgr -s -v
+	expect_rc 0 $? "-s -v with a file missing on host 1"
+	expect_grep "Mismatch: mail.test: $TB_PROD/$victim is missing" "$WORK/out" "-s -v per host"
+	expect_no_grep "Mismatch: web.test" "$WORK/out" "-s -v: host 2 is in sync"
+	[ -e "$BED/host1/prod/$victim" ] && fail "-s -v repaired host 1 (it must only report)"
+	SSL_MGR_TOPDIR="$TOP" "$MGR" -s -v --json >"$WORK/json" 2>/dev/null
+	jq -e --arg d "mail.test: $TB_PROD/$victim is missing" \
+	    '.integrity.differences | index($d) != null' "$WORK/json" >/dev/null ||
+		fail "-s -v --json lacks the remote difference"
+	cp -p "$WORK/victim" "$BED/host1/prod/$victim"
+	in_sync 1
+}
+
 case_removed_locally_removed_remotely() {
 	[ -L "$TOP/certs/example.test/web-ec/curr" ] || { skip_or_fail "needs the previous case"; return; }
 	mkdir -p "$TB_PROD/stale.example/old"
@@ -379,7 +402,7 @@ SVC
 echo "e2e deploy tests ($MGR)"
 export TB_HTTP_NS=2
 bed_up_ssh 2 --acme || { echo "$PASS_NAME: 0 passed, 1 failed"; exit 1; }
-for c in mirror_after_renew_and_roll removed_locally_removed_remotely \
+for c in mirror_after_renew_and_roll status_verbose_compares_hosts removed_locally_removed_remotely \
     restarts_only_dependent_servers unknown_and_changed_host_key \
     host_down_pending_then_retry kill_during_upload bed_http01_token_over_sftp \
     http01_remote_web_server; do
