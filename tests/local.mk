@@ -32,8 +32,8 @@ EXTRA_DIST += tests/e2e/acme.sh
 TESTS += tests/integration/install.sh
 EXTRA_DIST += tests/integration/install.sh
 # Trees left by the original ssl-mgr 5.4.0 and 7.8.1: -s, -renew -f, -roll -f, -s.
-TESTS += tests/integration/fixtures.sh
-EXTRA_DIST += tests/integration/fixtures.sh
+TESTS += tests/e2e/fixtures.sh
+EXTRA_DIST += tests/e2e/fixtures.sh
 # Remote distribution over libssh2 against sshd hosts in mount namespaces.
 TESTS += tests/e2e/remote.sh tests/e2e/deploy.sh
 EXTRA_DIST += tests/e2e/remote.sh tests/e2e/deploy.sh bench/deploy.sh
