@@ -127,18 +127,28 @@ case_second_renew_reuses_account() {
 
 case_http01_renew() {
 	[ -d "$TOP" ] || setup_tree
-	# An account registered by certbot itself in the service's cb/ (as
-	# the original ssl-mgr leaves it) is reused, not replaced.
+	# An account registered by plain certbot in the service's cb/, with the
+	# command the original ssl-mgr runs (certbot-hooks.md §3.2: config, logs
+	# and work dirs in cb/), is reused: no second account folder, and no
+	# POST to the CA's newAccount URL in the log of sslm-mgr's certbot run.
 	cb="$TOP/certs/example.test/web/cb"
 	mkdir -p "$cb"
 	REQUESTS_CA_BUNDLE="$TB_CA_BUNDLE" certbot register --server "$TB_ACME_SERVER" \
-	    --agree-tos -m hostmaster@example.test --no-eff-email --non-interactive \
-	    --config-dir "$cb" --work-dir "$WORK/cbw" --logs-dir "$WORK/cbl" \
+	    --config-dir "$cb" --logs-dir "$cb/logs" --work-dir "$cb/work" \
+	    --agree-tos --no-eff-email --email hostmaster@example.test --non-interactive \
 	    >"$WORK/reg" 2>&1 || { fail "certbot register: $(tail -n 3 "$WORK/reg")"; return; }
 	acct=$(find "$cb" -path '*accounts*' -name regr.json -exec dirname {} \;)
+	new_acct=$(curl -s --cacert "$TB_CA_BUNDLE" "$TB_ACME_SERVER" | jq -r .newAccount)
+	[ -n "$new_acct" ] && [ "$new_acct" != null ] || { fail "pebble has no newAccount URL"; return; }
+	grep -q "POST request to $new_acct" "$cb"/logs/letsencrypt.log* ||
+	    fail "the registration's POST to $new_acct is not in certbot's log (check the pattern)"
+	mv "$cb/logs" "$WORK/register-logs"
 	mgr -renew example.test:web || { fail "-renew web: exit $?"; show; return; }
 	[ "$(accounts web)" -eq 1 ] || fail "$(accounts web) accounts: the certbot one was not reused"
 	[ -d "$acct" ] || fail "the certbot-registered account folder is gone"
+	ls "$cb"/logs/letsencrypt.log* >/dev/null 2>&1 || fail "no certbot log of the renew in $cb/logs"
+	grep -l "POST request to $new_acct" "$cb"/logs/letsencrypt.log* 2>/dev/null | grep -q . &&
+	    fail "sslm-mgr's certbot registered a new account"
 	d="$TOP/certs/example.test/web"
 	openssl verify -CAfile "$TB_PEBBLE_ROOT_PEM" -untrusted "$d/next/chain.pem" \
 	    "$d/next/cert.pem" >"$WORK/v" 2>&1 || fail "http-01 chain does not verify: $(cat "$WORK/v")"
