@@ -191,10 +191,70 @@ case_hostile_validation_refused() {
 	true
 }
 
+case_original_cb_account_kept() {
+	[ -d "$TOP" ] || setup_tree
+	# Issue 8 item 2: a service whose cb/ was filled by the original ssl-mgr.
+	# cb/ is made exactly as the original makes it (certbot-hooks.md §1, §3.2):
+	# cb/ 0750, plain `certbot register` with --config-dir cb, --work-dir
+	# cb/work, --logs-dir <logdir>/letsencrypt (the original's shared certbot
+	# log), agree-tos, no EFF mail, the service's e-mail; only --server
+	# (pebble instead of Let's Encrypt) is the test's. Then -renew -f and
+	# -roll -f: a certificate is issued with that account, the account folder
+	# is the only one and unchanged, and nothing registered again.
+	s=orig
+	sed -i "s/^\( *services = \)\['wild', 'web'\]/\1['wild', 'web', '$s']/" "$TOP/conf.d/ssl-mgr.conf"
+	sed "s/^service = 'web'/service = '$s'/; s/^name = .*/name = 'cb made by the original'/" \
+	    "$TOP/conf.d/example.test/web" >"$TOP/conf.d/example.test/$s"
+	cb="$TOP/certs/example.test/$s/cb"
+	mkdir -p "$TOP/logs/letsencrypt" && mkdir -m 0750 -p "$cb" || { fail "mkdir $cb"; return; }
+	REQUESTS_CA_BUNDLE="$TB_CA_BUNDLE" certbot register --config-dir "$cb" \
+	    --logs-dir "$TOP/logs/letsencrypt" --work-dir "$cb/work" \
+	    --agree-tos --no-eff-email --email hostmaster@example.test \
+	    --server "$TB_ACME_SERVER" </dev/null >"$WORK/reg" 2>&1 ||
+	    { fail "certbot register: $(tail -n 3 "$WORK/reg")"; return; }
+	netloc=$(echo "$TB_ACME_SERVER" | sed 's|^https://||; s|/.*||')
+	path=$(echo "$TB_ACME_SERVER" | sed 's|^https://[^/]*/||')
+	adir="$cb/accounts/$netloc/$path"
+	ids() { find "$adir" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null | sort; }
+	id=$(ids)
+	[ "$(echo "$id" | grep -c .)" = 1 ] || { fail "certbot register made '$id' under $adir"; return; }
+	note "account $id"
+	(cd "$adir/$id" && sha256sum meta.json private_key.json regr.json) >"$WORK/acct.sum" ||
+	    { fail "account files missing in $adir/$id"; return; }
+	new_acct=$(curl -s --cacert "$TB_CA_BUNDLE" "$TB_ACME_SERVER" | jq -r .newAccount)
+	grep -q "POST request to $new_acct" "$TOP/logs/letsencrypt"/letsencrypt.log* ||
+	    { fail "the registration's POST to $new_acct is not in certbot's log (check the pattern)"; return; }
+
+	d="$TOP/certs/example.test/$s"
+	mgr -renew -f "example.test:$s" || { fail "-renew -f: exit $?"; show; return; }
+	[ -f "$d/next/cert.pem" ] || { fail "no next cert"; show; return; }
+	openssl verify -CAfile "$TB_PEBBLE_ROOT_PEM" -untrusted "$d/next/chain.pem" \
+	    "$d/next/cert.pem" >"$WORK/v" 2>&1 || fail "chain does not verify: $(cat "$WORK/v")"
+	mgr -roll -f "example.test:$s" || { fail "-roll -f: exit $?"; show; return; }
+	[ -f "$d/curr/cert.pem" ] && [ ! -e "$d/next" ] || fail "not rolled"
+	cmp -s "$d/curr/cert.pem" "$TOP/prod-certs/example.test/$s/curr/cert.pem" ||
+	    fail "production does not hold the rolled cert"
+
+	[ "$(ids)" = "$id" ] || fail "account folders now: $(ids | tr '\n' ' ') (was $id)"
+	(cd "$adir/$id" && sha256sum -c --quiet "$WORK/acct.sum") >/dev/null 2>&1 ||
+	    fail "the account's files were changed"
+	[ "$(find "$cb/accounts" -name meta.json | wc -l)" = 1 ] || fail "a second account exists under $cb/accounts"
+	# the tool keeps certbot's log in cb/logs (documented) and its own in logs/
+	ls "$cb"/logs/letsencrypt.log* >/dev/null 2>&1 || fail "no certbot log of the renew in $cb/logs"
+	grep -l "POST request to $new_acct\|new-acct" "$cb"/logs/letsencrypt.log* 2>/dev/null | grep -q . &&
+	    fail "sslm-mgr's certbot registered a new account"
+	grep -l "Registering" "$cb"/logs/letsencrypt.log* 2>/dev/null | grep -q . &&
+	    fail "certbot registered again (cb/logs)"
+	cat "$TOP"/logs/cbot* "$TOP"/logs/sslm* 2>/dev/null | grep -F "example.test/$s" |
+	    grep -E "certbot command: [^ ]+ register |registering" &&
+	    fail "sslm-mgr ran certbot register for $s"
+	true
+}
+
 echo "e2e ACME tests ($MGR)"
 bed_up_acme || { echo "$PASS_NAME: 0 passed, 1 failed"; exit 1; }
 for c in dns01_renew_and_roll second_renew_reuses_account http01_renew \
-    dns_never_updates_fails_cleanly hostile_validation_refused; do
+    original_cb_account_kept dns_never_updates_fails_cleanly hostile_validation_refused; do
 	run_case "$c"
 done
 finish

@@ -14,8 +14,14 @@ PASS_NAME=e2e-fixtures
 SHARED="${SSLM_SHARED:-$SRCDIR/../shared}"
 MGR="$BUILDDIR/sslm-mgr"
 
+# mgr ARGS: run in the copied tree; the output is also kept per run for the
+# notice check (NSTEP counts the runs of the current fixture)
 mgr() {
 	SSL_MGR_TOPDIR="$T" "$MGR" "$@" >"$WORK/out" 2>&1
+	m_rc=$?
+	NSTEP=$((NSTEP + 1))
+	cp "$WORK/out" "$WORK/$v.$NSTEP.out"
+	return $m_rc
 }
 expect_no_grep() {
 	! grep -qF -- "$1" "$2" || { fail "$3: unexpected '$1'"; grep -F -- "$1" "$2" | head -n 5 | sed 's/^/      | /'; }
@@ -55,6 +61,7 @@ fixture() {
 	svcs=$(services_of)
 	[ -n "$svcs" ] || { fail "no services found in the fixture's ssl-mgr.conf"; return; }
 	snapshot "$T" >"$WORK/$v.before"
+	NSTEP=0
 	REC_LINES=$(cat "$T/logs/record.log" 2>/dev/null | wc -l)
 	for s in $svcs; do
 		readlink "$T/certs/$s/curr" >"$WORK/$v.curr.$(echo "$s" | tr / _)" ||
@@ -114,6 +121,32 @@ fixture() {
 	expect_rc 0 $? "$v: -s after the roll"
 	expect_grep "  All good." "$WORK/out" "$v: production in sync after the roll"
 	expect_no_grep "Mismatch" "$WORK/out" "$v: production in sync after the roll"
+	mgr -s -v
+	expect_rc 0 $? "$v: -s -v (integrity check) after the roll"
+	expect_no_grep "Mismatch" "$WORK/out" "$v: -s -v after the roll"
+
+	# TLSA: the group file holds the new curr records only, and its copies
+	# in tlsa_dirs and production are the same file
+	agg="$T/certs/example.test/tlsa.example.test"
+	grep -v '^;' "$T/certs/example.test/mail-ec/curr/tlsa.rr" | grep . >"$WORK/$v.currrr"
+	[ -s "$WORK/$v.currrr" ] || fail "$v: mail-ec curr/tlsa.rr has no records"
+	grep -vxFf "$agg" "$WORK/$v.currrr" >/dev/null &&
+	    fail "$v: tlsa.example.test lacks records of the new curr"
+	prevrr="$T/certs/example.test/mail-ec/prev/tlsa.rr"
+	h=$(grep -v '^;' "$prevrr" | awk 'NF { print $NF; exit }')
+	[ -n "$h" ] && grep -v '^;' "$agg" | grep -qF "$h" &&
+	    fail "$v: tlsa.example.test still publishes the old curr"
+	grep -q "phase = roll next to curr" "$agg" || fail "$v: tlsa.example.test not written by the roll"
+	for c in dns/internal/include-tlsa dns/external/include-tlsa prod-certs/example.test; do
+		cmp -s "$agg" "$T/$c/tlsa.example.test" || fail "$v: $c/tlsa.example.test differs from the group file"
+	done
+
+	# A warning or notice (deprecated keys, a difference from the original)
+	# is printed once per run, not once per service.
+	for f in "$WORK/$v".*.out; do
+		grep -iE "^(warning|notice)" "$f" | sort | uniq -d >"$WORK/dup"
+		[ -s "$WORK/dup" ] && fail "$v: notice repeated in $(basename "$f"): $(head -n 1 "$WORK/dup")"
+	done
 
 	# Nothing of the old tree lost or rewritten beyond what renew and roll
 	# must change; every old data set is still there, byte for byte except
