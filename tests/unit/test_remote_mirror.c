@@ -8,6 +8,8 @@
 
 #include <check.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,21 +35,52 @@ make_tree(void)
 	    "echo ca >\"$P/ca/root/curr/cert.pem\"; echo secret >\"$P/ca/root/curr/privkey.pem\"; "
 	    "echo secret >\"$P/ca/root/curr/bundle.pem\"; "
 	    "echo dh >\"$P/dh/ffdhe4096.pem\"; ln -s ffdhe4096.pem \"$P/dh/dhparam.pem\"; "
-	    "touch -d '2026-01-02 03:04:05' \"$P/example.test/web/curr/cert.pem\"",
+	    "touch -d '2026-01-02 03:04:05' \"$P/example.test/web/curr/cert.pem\"; "
+	    /* folders' own times are carried too */
+	    "touch -d '2025-03-03 03:03:03' \"$P/example.test/web/curr\" \"$P/dh\" \"$P\"",
 	    p, remote_env("SSLM_TEST_SSH_HOST_VIEW_1")), 0);
 }
 
-/* Remote view == local tree, except the CA's secrets (DO4). */
+/* Remote view == local tree, except the CA's secrets (DO4): names, kinds,
+ * modes, link targets, sizes, mtimes in whole seconds (not of links: SFTP
+ * cannot set a link's own time, and the local mirror does not either). */
+#define LIST_TREE "find . %s \\( -type l -printf '%%P l %%m %%l\\n' -o " \
+	"-printf '%%P %%y %%m %%s %%T@\\n' \\) | sed 's/\\.[0-9]*$//' | sort"
+
 static int
 same_tree(void)
 {
-	return remote_sh("cd '%s' && find . ! -path './ca/*/privkey.pem' "
-	    "! -path './ca/*/bundle.pem' -printf '%%P %%y %%m %%l %%s %%T@\\n' | "
-	    "sed 's/\\.[0-9]*$//' | sort >/tmp/sslm-l.$$ && cd '%s' && "
-	    "find . -printf '%%P %%y %%m %%l %%s %%T@\\n' | sed 's/\\.[0-9]*$//' | "
-	    "sort >/tmp/sslm-r.$$; diff /tmp/sslm-l.$$ /tmp/sslm-r.$$ >&2; r=$?; "
+	char *l = str_printf(LIST_TREE, "\\( -path './ca/*/privkey.pem' -o "
+	    "-path './ca/*/bundle.pem' \\) -prune -o");
+	char *r = str_printf(LIST_TREE, "");
+	int rc = remote_sh("cd '%s' && %s >/tmp/sslm-l.$$ && cd '%s' && %s "
+	    ">/tmp/sslm-r.$$; diff /tmp/sslm-l.$$ /tmp/sslm-r.$$ >&2; r=$?; "
 	    "rm -f /tmp/sslm-l.$$ /tmp/sslm-r.$$; exit $r",
-	    remote_env("SSLM_TEST_PROD"), remote_env("SSLM_TEST_SSH_HOST_VIEW_1"));
+	    remote_env("SSLM_TEST_PROD"), l, remote_env("SSLM_TEST_SSH_HOST_VIEW_1"), r);
+
+	free(l);
+	free(r);
+	return rc;
+}
+
+/* One of v's lines is exactly the formatted text. */
+static void __attribute__((format(printf, 2, 3)))
+has_line(const struct strvec *v, const char *fmt, ...)
+{
+	va_list ap;
+	char *want = NULL;
+	bool found = false;
+
+	va_start(ap, fmt);
+	ck_assert_int_ge(vasprintf(&want, fmt, ap), 0);
+	va_end(ap);
+	for (size_t i = 0; i < v->n && !found; i++)
+		found = strcmp(v->v[i], want) == 0;
+	if (!found)
+		for (size_t i = 0; i < v->n; i++)
+			fprintf(stderr, "  line: %s\n", v->v[i]);
+	ck_assert_msg(found, "no line '%s'", want);
+	free(want);
 }
 
 START_TEST(mirror_exact_then_nothing)
@@ -103,20 +136,106 @@ START_TEST(changes_removals_temporaries)
 	    "chmod 644 '%s/example.test/web/curr/privkey.pem'",
 	    prod, prod, view, view, view), 0);
 	ck_assert_int_eq(deploy_remote_compare(c, prod, &lines, &err), 5);
-	ck_assert_ptr_nonnull(strstr(lines.v[0], "mail.test: "));
+	ck_assert_uint_eq(lines.n, 5);
+	has_line(&lines, "mail.test: %s/example.test/web/curr/cert.pem differs "
+	    "(size; mtime)", prod);
+	has_line(&lines, "mail.test: %s/example.test/web/curr/privkey.pem differs "
+	    "(mode)", prod);
+	has_line(&lines, "mail.test: %s/example.test/web/curr/.cert.pem.sslm-"
+	    "deadbeefdeadbeef should not be there", prod);
+	has_line(&lines, "mail.test: %s/example.test/web/next should not be there",
+	    prod);
+	has_line(&lines, "mail.test: %s/stale.pem should not be there", prod);
 	strvec_clear(&lines);
 	/* debug: the plan, nothing changed */
 	ck_assert_int_eq(deploy_remote_mirror(c, prod, true, &lines, &st, &err), 0);
 	ck_assert_uint_gt(lines.n, 0);
 	ck_assert_ptr_nonnull(strstr(lines.v[0], "debug: "));
-	ck_assert_int_eq(remote_sh("[ -e '%s/stale.pem' ]", view), 0);
+	has_line(&lines, "debug: remove %s/stale.pem", prod);
+	has_line(&lines, "debug: upload %s/example.test/web/curr/cert.pem", prod);
+	ck_assert_int_eq(remote_sh("[ -e '%s/stale.pem' ] && [ -d '%s/example.test/web/next' ] "
+	    "&& grep -qx cert '%s/example.test/web/curr/cert.pem'", view, view, view), 0);
 	strvec_clear(&lines);
 	ck_assert_int_eq(deploy_remote_mirror(c, prod, false, &lines, &st, &err), 0);
+	ck_assert_uint_eq(lines.n, 6);
+	has_line(&lines, "upload %s/example.test/web/curr/cert.pem", prod);
+	has_line(&lines, "remove %s/stale.pem", prod);
 	ck_assert_uint_eq(st.uploaded, 2);	/* cert.pem; privkey.pem's mode */
 	ck_assert_uint_eq(st.removed, 4);	/* next/ and its file, stale.pem,
 						 * the temporary */
 	ck_assert_int_eq(same_tree(), 0);
 	strvec_clear(&lines);
+	ssh_conn_close(c);
+}
+END_TEST
+
+/* Entries of another kind on the server, changed and new links, numeric
+ * owners (DO2: the bed's login is root), a planted link never followed. */
+START_TEST(kinds_links_owners)
+{
+	struct ssh_conn *c = remote_test_connect("mail.test");
+	const char *prod = remote_env("SSLM_TEST_PROD");
+	const char *view = remote_env("SSLM_TEST_SSH_HOST_VIEW_1");
+	struct remote_mirror_stats st;
+	struct strvec lines;
+	struct sslm_err err;
+	char outside[64];
+
+	make_tree();
+	strvec_init(&lines);
+	snprintf(outside, sizeof(outside), "/tmp/sslm-outside.%d", (int)getpid());
+	ck_assert_int_eq(deploy_remote_mirror(c, prod, false, NULL, &st, &err), 0);
+	ck_assert_int_eq(remote_sh("set -e; P='%s'; V='%s'; O='%s'; "
+	    "ln -sfn ffdhe2048.pem \"$P/dh/dhparam.pem\"; "
+	    "ln -s cert.pem \"$P/example.test/web/curr/fullchain.pem\"; "
+	    "echo file >\"$V/example.test/web/curr/fullchain.pem\"; "
+	    "rm \"$V/dh/ffdhe4096.pem\"; mkdir -p \"$V/dh/ffdhe4096.pem/sub\"; "
+	    "rm -r \"$V/example.test/web/next\"; echo f >\"$V/example.test/web/next\"; "
+	    "chown 1234:2345 \"$P/example.test/web/next/chain.pem\"; "
+	    "mkdir -p \"$O\"; echo keep >\"$O/keep\"; ln -s \"$O\" \"$V/example.test/planted\"; "
+	    "ln -s \"$O/keep\" \"$V/example.test/planted-file\"; "
+	    /* links to folders where a file or link goes: replaced, never
+	     * entered (the rename's mv fallback would move into them) */
+	    "rm \"$V/example.test/web/curr/privkey.pem\"; "
+	    "ln -s \"$O\" \"$V/example.test/web/curr/privkey.pem\"",
+	    prod, view, outside), 0);
+	ck_assert_int_eq(deploy_remote_compare(c, prod, &lines, &err), 7);
+	has_line(&lines, "mail.test: %s/dh/dhparam.pem should be a link to "
+	    "ffdhe2048.pem", prod);
+	has_line(&lines, "mail.test: %s/dh/ffdhe4096.pem should be a file", prod);
+	has_line(&lines, "mail.test: %s/example.test/web/next should be a folder",
+	    prod);
+	has_line(&lines, "mail.test: %s/example.test/planted should not be there",
+	    prod);
+	has_line(&lines, "mail.test: %s/example.test/web/curr/privkey.pem should "
+	    "be a file", prod);
+	strvec_clear(&lines);
+	ck_assert_msg(deploy_remote_mirror(c, prod, false, &lines, &st, &err) == 0,
+	    "%s", err.msg);
+	ck_assert_int_eq(same_tree(), 0);
+	ck_assert_int_eq(remote_sh("[ \"$(readlink '%s/dh/dhparam.pem')\" = "
+	    "ffdhe2048.pem ]", view), 0);
+	ck_assert_int_eq(remote_sh("[ \"$(readlink '%s/example.test/web/curr/"
+	    "fullchain.pem')\" = cert.pem ]", view), 0);
+	ck_assert_int_eq(remote_sh("[ $(stat -c %%u:%%g '%s/example.test/web/next/"
+	    "chain.pem') = 1234:2345 ]", view), 0);
+	ck_assert_int_eq(remote_sh("[ \"$(ls -A '%s')\" = keep ]", outside), 0);
+	ck_assert_int_eq(remote_sh("! find '%s' -name '.*.sslm-*' | grep .", view), 0);
+	ck_assert_uint_eq(st.links_made, 2);
+	strvec_clear(&lines);
+	/* nothing left to do, links included */
+	ck_assert_int_eq(deploy_remote_mirror(c, prod, false, &lines, &st, &err), 0);
+	ck_assert_uint_eq(lines.n, 0);
+	ck_assert_uint_eq(st.uploaded + st.removed + st.links_made + st.dirs_made, 0);
+	/* debug below a folder the server lacks: every file it would send */
+	ck_assert_int_eq(remote_sh("rm -r '%s/example.test'", view), 0);
+	ck_assert_int_eq(deploy_remote_mirror(c, prod, true, &lines, &st, &err), 0);
+	has_line(&lines, "debug: mkdir %s/example.test/web/curr", prod);
+	has_line(&lines, "debug: upload %s/example.test/web/curr/cert.pem", prod);
+	has_line(&lines, "debug: link %s/example.test/web/curr/fullchain.pem", prod);
+	ck_assert_int_eq(remote_sh("[ ! -e '%s/example.test' ]", view), 0);
+	strvec_clear(&lines);
+	remote_sh("rm -rf '%s'", outside);
 	ssh_conn_close(c);
 }
 END_TEST
@@ -225,6 +344,7 @@ remote_mirror_tcase(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, mirror_exact_then_nothing);
 	tcase_add_test(tc, changes_removals_temporaries);
+	tcase_add_test(tc, kinds_links_owners);
 	tcase_add_test(tc, refusals_touch_nothing);
 	tcase_add_test(tc, single_files);
 	tcase_add_test(tc, kill_mid_upload);
