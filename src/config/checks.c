@@ -83,6 +83,27 @@ path_within(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
+/* "/" and the folders of the system itself (FHS), which no tool may
+ * treat as its own. */
+static bool
+system_dir(const char *path)
+{
+	static const char *const dirs[] = {
+		"/", "/bin", "/boot", "/dev", "/etc", "/etc/ssl", "/etc/ssh",
+		"/home", "/lib", "/lib64", "/media", "/mnt", "/opt", "/proc",
+		"/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr",
+		"/usr/local", "/var", "/var/lib", "/var/log", "/var/www",
+	};
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (strlen(dirs[i]) == n && strncmp(dirs[i], path, n) == 0)
+			return true;
+	return false;
+}
+
 static void
 check_prod_cert_dir(struct loader *L)
 {
@@ -102,6 +123,15 @@ check_prod_cert_dir(struct loader *L)
 		    "be a folder of its own, e.g. %s/prod-certs)",
 		    c->g.prod_cert_dir, c->top);
 	free(certs);
+	/* The remote mirror makes the servers' folder an exact copy, deleting
+	 * what is not in it: a system folder there would be wiped. */
+	if (c->g.prod_cert_dir != NULL && system_dir(c->g.prod_cert_dir))
+		diag_error(L->d, MAIN_REL, c->g.prod_cert_dir_line > 0 ?
+		    c->g.prod_cert_dir_line : 1, "[globals] prod_cert_dir: '%s' "
+		    "is a system folder; production must be a folder of its own "
+		    "(e.g. /etc/ssl-mgr/prod-certs): it is mirrored exactly to "
+		    "every server, deleting what else is there",
+		    c->g.prod_cert_dir);
 	if (c->g.prod_cert_dir_absolute)
 		return;
 	for (int i = 0; i < CONF_SERVER_N; i++) {

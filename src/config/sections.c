@@ -208,9 +208,22 @@ dns_load(struct conf *c, const struct toml_value *t, const char *rel,
 
 /*
  * Server names end up in ssh connections, argv and log lines: one
- * [user@]host word, no white space or control characters, and no leading
- * '-' that a program could read as an option.
+ * [user@]host word — user of letters, digits, '.', '_', '-'; host of
+ * those and ':' (IPv6) — with no leading '-' that a program could read as
+ * an option. The SSH transport applies the same grammar; checking here
+ * makes a bad entry a config error before anything runs.
  */
+static bool
+name_chars(const char *p, const char *end, bool host)
+{
+	for (; p < end; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+		    *p == '-' || (host && *p == ':')))
+			return false;
+	return true;
+}
+
 static void
 check_hosts(const struct keyctx *kc, const struct toml_value *t,
     const struct strvec *servers)
@@ -219,16 +232,22 @@ check_hosts(const struct keyctx *kc, const struct toml_value *t,
 
 	for (size_t i = 0; i < servers->n; i++) {
 		const char *h = servers->v[i];
-		bool ok = h[0] != '-' && h[0] != '@';
+		const char *at = strrchr(h, '@');
+		const char *host = at != NULL ? at + 1 : h;
+		const char *colon = strchr(host, ':');
 		char k[64];
 
-		for (const char *p = h; ok && *p != '\0'; p++)
-			ok = (unsigned char)*p > 0x20 && *p != 0x7f;
-		if (ok)
-			continue;
 		snprintf(k, sizeof(k), "servers[%zu]", i);
-		kerr(kc, v->items[i]->line, k, "'%s' is not a host name "
-		    "([user@]host)", h);
+		if (*h == '\0' || *h == '-' || *host == '\0' || *host == '-' ||
+		    at == h || !name_chars(h, at != NULL ? at : h, false) ||
+		    !name_chars(host, host + strlen(host), true))
+			kerr(kc, v->items[i]->line, k, "'%s' is not a host name "
+			    "([user@]host: letters, digits, '.', '_', '-'; no "
+			    "brackets, spaces or leading '-')", h);
+		else if (colon != NULL && strchr(colon + 1, ':') == NULL)
+			kerr(kc, v->items[i]->line, k, "'%s': a port cannot be "
+			    "given here; set Port in a Host block of the ssh "
+			    "config or [ssh] port", h);
 	}
 }
 

@@ -45,6 +45,7 @@ void
 pending_list_init(struct pending_list *pl)
 {
 	memset(pl, 0, sizeof(*pl));
+	strvec_init(&pl->unparsed);
 }
 
 static void
@@ -62,6 +63,7 @@ pending_list_clear(struct pending_list *pl)
 	for (size_t i = 0; i < pl->n; i++)
 		item_clear(&pl->v[i]);
 	free(pl->v);
+	strvec_clear(&pl->unparsed);
 	pending_list_init(pl);
 }
 
@@ -306,10 +308,34 @@ pending_load(const char *top, struct pending_list *pl, struct strvec *warnings,
 				    "are not retried by this one", path, line));
 			break;
 		}
-		if (line[0] != '#' && line[0] != '\0' &&
-		    parse_line(line, pl, &why) == -1 && warnings != NULL)
-			(void)strvec_push_owned(warnings, str_printf("%s:%zu: %s "
-			    "(line ignored)", path, lineno, why));
+		if (line[0] != '#' && line[0] != '\0') {
+			/* parse_line cuts the line at its TABs: keep it whole */
+			char *raw = str_dup(line);
+
+			if (raw == NULL) {
+				sslm_err_set(err, "out of memory reading %s", path);
+				free(data);
+				free(path);
+				return -1;
+			}
+			if (parse_line(line, pl, &why) == 0) {
+				free(raw);
+			} else {
+				if (warnings != NULL) {
+					char *shown = str_dup(raw);
+
+					for (char *p = shown; p != NULL && *p != '\0'; p++)
+						if (*p == '\t')
+							*p = ' ';
+					(void)strvec_push_owned(warnings, str_printf(
+					    "%s:%zu: %s: '%.80s' (kept, not retried; "
+					    "fix or delete the line)", path, lineno, why,
+					    shown != NULL ? shown : ""));
+					free(shown);
+				}
+				(void)strvec_push_owned(&pl->unparsed, raw);
+			}
+		}
 		line = nl != NULL ? nl + 1 : NULL;
 	}
 	free(data);
@@ -328,7 +354,7 @@ pending_save(const char *top, const struct pending_list *pl, struct sslm_err *er
 		sslm_err_set(err, "out of memory");
 		return -1;
 	}
-	if (pl->n == 0) {
+	if (pl->n == 0 && pl->unparsed.n == 0) {
 		if (unlink(path) == -1 && errno != ENOENT)
 			sslm_err_errno(err, errno, "removing %s", path);
 		else
@@ -336,8 +362,9 @@ pending_save(const char *top, const struct pending_list *pl, struct sslm_err *er
 		free(path);
 		return rc;
 	}
-	for (size_t i = 0; i <= pl->n; i++) {
+	for (size_t i = 0; i <= pl->n + pl->unparsed.n; i++) {
 		char *line = i == 0 ? str_printf("%s\n", PENDING_HEADER) :
+		    i > pl->n ? str_printf("%s\n", pl->unparsed.v[i - 1 - pl->n]) :
 		    str_printf("%lld\t%s\t%s\t%s\t%s\n", (long long)pl->v[i - 1].time,
 		    pending_kind_name(pl->v[i - 1].kind), pl->v[i - 1].target,
 		    pl->v[i - 1].detail, pl->v[i - 1].error);

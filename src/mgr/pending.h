@@ -34,6 +34,9 @@ struct pending_list {
 	struct pending_item *v;
 	size_t n;
 	size_t cap;
+	/* Lines that did not parse, kept verbatim and written back: what
+	 * cannot be read is still owed to somebody (warned at every load). */
+	struct strvec unparsed;
 };
 
 void pending_list_init(struct pending_list *pl);
@@ -44,16 +47,17 @@ const char *pending_kind_name(enum pending_kind kind);
 
 /*
  * Read TOP/.sslm-pending. A missing file is an empty list (0). A line that
- * does not parse is skipped and described in warnings (may be NULL) as
- * "<path>:<line>: <problem> (line ignored)". -1 with err only when the
- * file exists but cannot be read.
+ * does not parse is kept in pl->unparsed (written back by pending_save)
+ * and described in warnings (may be NULL) as "<path>:<line>: <problem>:
+ * '<line>' (kept, not retried; fix or delete it)". -1 with err only when
+ * the file exists but cannot be read.
  */
 int pending_load(const char *top, struct pending_list *pl,
     struct strvec *warnings, struct sslm_err *err);
 
 /*
- * Write the list to TOP/.sslm-pending atomically (mode 0640), or remove the
- * file when the list is empty. TAB and newline in any value are replaced by
+ * Write the list (and the unparsed lines) to TOP/.sslm-pending atomically
+ * (mode 0640), or remove the file when both are empty. TAB and newline in any value are replaced by
  * spaces.
  */
 int pending_save(const char *top, const struct pending_list *pl,

@@ -168,6 +168,33 @@ say_output(struct post_host *h, const char *what, const char *text)
 	}
 }
 
+/* "<why>: <last line of the command's stderr, else stdout>" — the admin
+ * sees at once what the command said, the log has all of it. */
+static char *
+with_last_line(char *why, const char *err_out, const char *out)
+{
+	const char *text = err_out != NULL && *err_out != '\0' ? err_out : out;
+	const char *end, *start;
+	char *r;
+
+	if (why == NULL || text == NULL || *text == '\0')
+		return why;
+	end = text + strlen(text);
+	while (end > text && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
+		end--;
+	start = end;
+	while (start > text && start[-1] != '\n')
+		start--;
+	if (start == end)
+		return why;
+	r = str_printf("%s: %.*s", why, (int)(end - start > 200 ? 200 : end - start),
+	    start);
+	if (r == NULL)
+		return why;
+	free(why);
+	return r;
+}
+
 /* ---- connections ------------------------------------------------------- */
 
 static bool
@@ -272,7 +299,8 @@ restart_local(const struct conf *c, struct post_host *h,
 	say_output(h, what, res.out);
 	say_output(h, what, res.err_out);
 	if (!proc_result_ok(&res))
-		why = str_dup(proc_result_describe(&res, desc, sizeof(desc)));
+		why = with_last_line(str_dup(proc_result_describe(&res, desc,
+		    sizeof(desc))), res.err_out, res.out);
 	goto out;
  oom:
 	why = str_dup("out of memory");
@@ -313,6 +341,7 @@ restart_remote(const struct conf *c, struct post_host *h,
 			why = str_printf("ended without an exit status%s%s",
 			    r.signal != NULL ? ": killed by SIG" : "",
 			    r.signal != NULL ? r.signal : "");
+		why = with_last_line(why, r.err_out, r.out);
 	}
 	ssh_exec_result_clear(&r);
 	free(line);
@@ -735,6 +764,8 @@ post_remote_compare(const struct conf *c, const char *prod_dir,
 					    err.msg));
 			}
 		}
+		for (size_t k = 0; k < notes.n; k++)
+			log_warn("%s", notes.v[k]);
 		strvec_clear(&notes);
 		ssh_target_clear(&t);
 		ssh_conn_close(h->conn);

@@ -218,8 +218,17 @@ mgr_status_text(const struct conf *c, const struct conf_topdir *td,
 	}
 	for (size_t i = 0; i < diffs.n; i++)
 		log_msg("  Mismatch: %s", diffs.v[i]);
-	if (diffs.n > 0)
-		log_msg("  (sslm-mgr -roll or sslm-mgr dev -certs-prod repairs production)");
+	{
+		bool repairable = false;
+
+		/* a host that could not be checked is not repaired by a copy */
+		for (size_t i = 0; i < diffs.n; i++)
+			if (strstr(diffs.v[i], ": cannot check: ") == NULL)
+				repairable = true;
+		if (repairable)
+			log_msg("  (sslm-mgr -roll or sslm-mgr dev -certs-prod repairs "
+			    "production)");
+	}
 	strvec_clear(&diffs);
 	free(prod);
 	log_msg(DASHES);

@@ -516,17 +516,30 @@ START_TEST(test_ssh_strict_no)
 }
 END_TEST
 
-/* Server names reach ssh and argv: one [user@]host word. */
+/* Server names reach ssh and argv: one [user@]host word, the grammar of
+ * the SSH transport, so a bad entry fails before anything runs. */
+#define NOT_HOST "is not a host name ([user@]host: letters, digits, '.', " \
+	"'_', '-'; no brackets, spaces or leading '-')"
 START_TEST(test_servers_host_names)
 {
 	ck_assert_load(load_main(GROUPS
 	    "[other]\n"				/* 5 */
-	    "    servers = ['root@mx1', '-oProxyCommand=x', 'a b']\n"), -1, &d);
+	    "    servers = ['root@mx1', '-oProxyCommand=x', 'a b', 'root@', "
+	    "'[::1]', 'mx1:2222', 'fe80::1', 'x;y']\n"), -1, &d);
 	ck_assert_error(&d, "conf.d/ssl-mgr.conf:6: [other] servers[1]: "
-	    "'-oProxyCommand=x' is not a host name ([user@]host)");
+	    "'-oProxyCommand=x' " NOT_HOST);
 	ck_assert_error(&d, "conf.d/ssl-mgr.conf:6: [other] servers[2]: 'a b' "
-	    "is not a host name ([user@]host)");
-	ck_assert_errors(&d, 2);
+	    NOT_HOST);
+	ck_assert_error(&d, "conf.d/ssl-mgr.conf:6: [other] servers[3]: 'root@' "
+	    NOT_HOST);
+	ck_assert_error(&d, "conf.d/ssl-mgr.conf:6: [other] servers[4]: '[::1]' "
+	    NOT_HOST);
+	ck_assert_error(&d, "conf.d/ssl-mgr.conf:6: [other] servers[5]: "
+	    "'mx1:2222': a port cannot be given here; set Port in a Host block "
+	    "of the ssh config or [ssh] port");
+	ck_assert_error(&d, "conf.d/ssl-mgr.conf:6: [other] servers[7]: 'x;y' "
+	    NOT_HOST);
+	ck_assert_errors(&d, 6);
 }
 END_TEST
 

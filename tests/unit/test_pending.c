@@ -194,7 +194,21 @@ START_TEST(bad_lines_are_named)
 	ck_assert_ptr_nonnull(strstr(w.v[2], ":7: unknown kind"));
 	ck_assert_ptr_nonnull(strstr(w.v[3], ":8: empty target"));
 	ck_assert_ptr_nonnull(strstr(w.v[4], ":9: more than 5"));
-	ck_assert_ptr_nonnull(strstr(w.v[4], "(line ignored)"));
+	ck_assert_ptr_nonnull(strstr(w.v[4], "(kept, not retried"));
+	ck_assert_ptr_nonnull(strstr(w.v[0], "'nonsense'"));
+	/* what cannot be read is kept verbatim and written back */
+	ck_assert_uint_eq(pl.unparsed.n, 5);
+	ck_assert_str_eq(pl.unparsed.v[4], "1\tcopy\th\t/p\te\textra");
+	pending_remove(&pl, 0);
+	ck_assert_int_eq(pending_save(top, &pl, &err), 0);
+	{
+		char *text = read_back();
+
+		ck_assert_str_eq(text, "# sslm-mgr pending work v1\nnonsense\n"
+		    "x\tcopy\th\t/p\te\n1\treboot\th\t\te\n1\trestart\t\t\te\n"
+		    "1\tcopy\th\t/p\te\textra\n");
+		free(text);
+	}
 	pending_list_clear(&pl);
 	strvec_clear(&w);
 }
