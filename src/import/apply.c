@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config/conf.h"
 #include "crypto/crypto.h"
 #include "import/import_int.h"
 #include "store/store.h"
@@ -357,17 +358,30 @@ import_groups_finish(struct import_site *s, const struct strvec *done,
 		goto oom;
 	for (size_t a = 0; a < apexes.n; a++) {
 		size_t plen = strlen(apexes.v[a]);
+		const struct conf *c = s->conf;
+		bool need_dns = false, need_web = false, ready;
+		const char *missing;
 
 		free(list);
 		if ((list = strdup("")) == NULL)
 			goto oom;
 		for (size_t i = 0; i < done->n; i++) {
-			char *q;
+			const char *svc = done->v[i] + plen + 1;
+			const char *tab2 = strchr(svc, '\t');
+			char *name, *q;
 
 			if (strncmp(done->v[i], apexes.v[a], plen) != 0 ||
-			    done->v[i][plen] != '\t')
+			    done->v[i][plen] != '\t' || tab2 == NULL)
 				continue;
-			if ((q = import_toml_quote(done->v[i] + plen + 1)) == NULL)
+			if (tab2[1] == 'd')
+				need_dns = true;
+			else
+				need_web = true;
+			if ((name = strndup(svc, (size_t)(tab2 - svc))) == NULL)
+				goto oom;
+			q = import_toml_quote(name);
+			free(name);
+			if (q == NULL)
 				goto oom;
 			t = str_printf("%s%s%s", list, *list ? ", " : "", q);
 			free(q);
@@ -376,15 +390,34 @@ import_groups_finish(struct import_site *s, const struct strvec *done,
 			free(list);
 			list = t;
 		}
+		/*
+		 * sslm-mgr refuses a whole tree whose active services lack what
+		 * their challenge needs (config.md §3.6): a group it cannot run
+		 * yet is added inactive, with what to add, so cron keeps working.
+		 */
+		missing = need_dns && (c == NULL || c->dns.acme_dirs.n == 0 ||
+		    c->dns.restart_cmd.n == 0) ? "[dns] acme_dir and restart_cmd "
+		    "(dns-01)" : need_web && (c == NULL ||
+		    c->server[CONF_SERVER_WEB].server_dir == NULL ||
+		    c->server[CONF_SERVER_WEB].servers.n == 0) ?
+		    "[web] server_dir and servers (http-01)" : NULL;
+		ready = missing == NULL;
 		if ((t = str_printf("%s\n# added by sslm-import-certbot\n"
 		    "[[groups]]\n    domain = '%s'\n    services = [%s]\n"
-		    "    active = true\n", add, apexes.v[a], list)) == NULL)
+		    "    active = %s%s%s\n", add, apexes.v[a], list,
+		    ready ? "true" : "false", ready ? "" : "   # set true once "
+		    "ssl-mgr.conf has ", ready ? "" : missing)) == NULL)
 			goto oom;
 		free(add);
 		add = t;
 		fprintf(out, "%s [[groups]] domain = '%s' services = [%s] %s "
 		    "conf.d/ssl-mgr.conf\n", dry_run ? "would append" : "appended",
 		    apexes.v[a], list, dry_run ? "to" : "to");
+		if (!ready)
+			fprintf(out, "warning: group %s added with active = false: "
+			    "conf.d/ssl-mgr.conf has no %s, without which sslm-mgr "
+			    "refuses the tree; add it, then set active = true\n",
+			    apexes.v[a], missing);
 	}
 	if (!dry_run && *add != '\0') {
 		if (append_file(s->main_conf_path, &s->main_conf_text, add, err) == -1)
@@ -483,8 +516,8 @@ import_run(const struct import_opts *o, FILE *out, struct sslm_err *err)
 			} else
 				fprintf(out, "  imported\n");
 			if (p.refused == NULL && (o->dry_run || e.msg[0] == '\0')) {
-				if ((pair = str_printf("%s\t%s", p.apex,
-				    p.service)) == NULL ||
+				if ((pair = str_printf("%s\t%s\t%c", p.apex,
+				    p.service, p.dns01 ? 'd' : 'h')) == NULL ||
 				    strvec_push_owned(&done, pair) == -1) {
 					import_plan_clear(&p);
 					sslm_err_set(err, "out of memory");

@@ -303,6 +303,29 @@ START_TEST(staging_lineage)
 }
 END_TEST
 
+/* A tree sslm-mgr would refuse is never made: without [dns] acme_dir and
+ * restart_cmd a dns-01 group is added inactive, with what to add. */
+START_TEST(group_inactive_without_dns_section)
+{
+	static const char *const sans[] = { "example.test", NULL };
+	static const struct ti_lineage st = { "nodns", sans, "secp256r1", 0,
+	    IMPORT_LE_STAGING, "acc8", "dns-01," };
+	struct sslm_err err;
+	char *conf = ti_slurp(ti_path(top, "conf.d/ssl-mgr.conf"), NULL), *cut;
+
+	ck_assert_ptr_nonnull(cut = strstr(conf, "[dns]"));
+	*cut = '\0';			/* no [dns], no [web] */
+	ti_spit(ti_path(top, "conf.d/ssl-mgr.conf"), conf);
+	free(conf);
+	ti_make_lineage(cb, &st);
+	ck_assert_int_eq(run(false, NULL, NULL, &err), IMPORT_OK);
+	conf = ti_slurp(ti_path(top, "conf.d/ssl-mgr.conf"), NULL);
+	ck_assert_ptr_nonnull(strstr(conf, "    active = false   # set true once "
+	    "ssl-mgr.conf has [dns] acme_dir and restart_cmd (dns-01)\n"));
+	free(conf);
+}
+END_TEST
+
 START_TEST(existing_ca_entry_reused_and_group_hint)
 {
 	struct sslm_err err;
@@ -502,6 +525,7 @@ import_plan_suite(void)
 	tcase_add_test(pos, ec_and_rsa_imported);
 	tcase_add_test(pos, dry_run_writes_nothing);
 	tcase_add_test(pos, staging_lineage);
+	tcase_add_test(pos, group_inactive_without_dns_section);
 	tcase_add_test(pos, existing_ca_entry_reused_and_group_hint);
 	tcase_add_test(pos, helpers);
 	tcase_add_test(neg, existing_files_refused_by_name);
