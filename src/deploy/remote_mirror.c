@@ -199,13 +199,16 @@ dir_attrs(struct remote_walk *w, const char *path, const struct stat *ls,
 	return 0;
 }
 
-/* A folder's time, after its children (their changes moved it). */
+/* A folder's time, after its children (their changes moved it); after the
+ * queued renames when some are below it (queued: they will move it). */
 static int
 dir_time(struct remote_walk *w, const char *path, const struct stat *ls,
-    const LIBSSH2_SFTP_ATTRIBUTES *ra, bool changed)
+    const LIBSSH2_SFTP_ATTRIBUTES *ra, bool changed, bool queued)
 {
 	LIBSSH2_SFTP_ATTRIBUTES a;
 
+	if (!w->debug && queued)
+		return remote_queue_time(w, path, (long)ls->st_mtime);
 	if (w->debug || (ra != NULL && !changed &&
 	    (ra->flags & LIBSSH2_SFTP_ATTR_ACMODTIME) &&
 	    ra->mtime == (unsigned long)ls->st_mtime))
@@ -234,7 +237,7 @@ static int
 walk_subdir(struct remote_walk *w, const char *path, const struct stat *ls,
     const LIBSSH2_SFTP_ATTRIBUTES *ra, bool in_ca)
 {
-	unsigned before;
+	unsigned before, queued;
 
 	if (ra != NULL && rtype(ra) != LIBSSH2_SFTP_S_IFDIR) {
 		if (w->compare) {
@@ -262,9 +265,11 @@ walk_subdir(struct remote_walk *w, const char *path, const struct stat *ls,
 	if (!w->compare && dir_attrs(w, path, ls, ra) == -1)
 		return -1;
 	before = changes(w);
+	queued = w->batch_queued;
 	if (walk_dir(w, path, in_ca, ra == NULL) == -1)
 		return -1;
-	return w->compare ? 0 : dir_time(w, path, ls, ra, changes(w) != before);
+	return w->compare ? 0 : dir_time(w, path, ls, ra, changes(w) != before,
+	    w->batch_queued != queued);
 }
 
 /*
@@ -275,16 +280,21 @@ walk_subdir(struct remote_walk *w, const char *path, const struct stat *ls,
  */
 static int
 make_way(struct remote_walk *w, const char *path,
-    const LIBSSH2_SFTP_ATTRIBUTES *ra)
+    const LIBSSH2_SFTP_ATTRIBUTES **ra)
 {
 	LIBSSH2_SFTP_ATTRIBUTES a;
-	unsigned long rt = ra != NULL ? rtype(ra) : 0;
+	unsigned long rt = *ra != NULL ? rtype(*ra) : 0;
 
 	if (rt == LIBSSH2_SFTP_S_IFLNK && libssh2_sftp_stat_ex(w->sftp, path,
 	    (unsigned)strlen(path), LIBSSH2_SFTP_STAT, &a) == 0 &&
 	    rtype(&a) == LIBSSH2_SFTP_S_IFDIR)
 		rt = LIBSSH2_SFTP_S_IFDIR;
-	return rt == LIBSSH2_SFTP_S_IFDIR ? remote_remove(w, path, ra) : 0;
+	if (rt != LIBSSH2_SFTP_S_IFDIR)
+		return 0;
+	if (remote_remove(w, path, *ra) == -1)
+		return -1;
+	*ra = NULL;		/* the name is free now */
+	return 0;
 }
 
 /* Skip rule: size, mtime (whole seconds), mode, and owner when root. */
@@ -323,11 +333,12 @@ walk_file(struct remote_walk *w, const char *path, const struct stat *ls,
 		}
 		return 0;
 	}
-	if (make_way(w, path, ra) == -1)
+	if (make_way(w, path, &ra) == -1)
 		return -1;
 	if (!w->debug && remote_upload(w, path, path, NULL, 0,
 	    ls->st_mode & 07777, (long)ls->st_mtime,
-	    w->set_owner ? (long)ls->st_uid : -1, (long)ls->st_gid) == -1)
+	    w->set_owner ? (long)ls->st_uid : -1, (long)ls->st_gid,
+	    ra != NULL) == -1)
 		return -1;
 	remote_say(w, "upload", path);
 	w->st->uploaded++;
@@ -361,9 +372,9 @@ walk_link(struct remote_walk *w, const char *path,
 			differs(w, "should be a link to ", path, ltarget);
 		return 0;
 	}
-	if (make_way(w, path, ra) == -1)
+	if (make_way(w, path, &ra) == -1)
 		return -1;
-	if (!w->debug && remote_symlink(w, ltarget, path) == -1)
+	if (!w->debug && remote_symlink(w, ltarget, path, ra != NULL) == -1)
 		return -1;
 	remote_say(w, "link", path);
 	w->st->links_made++;
@@ -556,7 +567,7 @@ remote_walk_run(struct remote_walk *w, const char *prod_dir)
 	LIBSSH2_SFTP_ATTRIBUTES ra;
 	struct stat ls;
 	bool absent = false;
-	unsigned before;
+	unsigned before, queued;
 
 	if (check_source(prod_dir, w->err) == -1)
 		return -1;
@@ -589,12 +600,15 @@ remote_walk_run(struct remote_walk *w, const char *prod_dir)
 	if (!w->compare && dir_attrs(w, prod_dir, &ls, absent ? NULL : &ra) == -1)
 		return -1;
 	before = changes(w);
+	queued = w->batch_queued;
 	if (walk_dir(w, prod_dir, false, absent) == -1)
 		return -1;
 	if (w->compare)
 		return 0;
-	return dir_time(w, prod_dir, &ls, absent ? NULL : &ra,
-	    changes(w) != before);
+	if (dir_time(w, prod_dir, &ls, absent ? NULL : &ra, changes(w) != before,
+	    w->batch_queued != queued) == -1)
+		return -1;
+	return remote_flush(w);
 }
 
 int
@@ -605,7 +619,15 @@ deploy_remote_mirror(struct ssh_conn *c, const char *prod_dir, bool debug,
 	struct remote_mirror_stats st;
 	struct remote_walk w = { .c = c, .debug = debug, .lines = lines,
 	    .st = stats != NULL ? stats : &st, .err = err };
+	int rc;
 
 	memset(w.st, 0, sizeof(*w.st));
-	return remote_walk_run(&w, prod_dir);
+	strvec_init(&w.batch_renames);
+	strvec_init(&w.batch_times);
+	w.batch = true;
+	if ((rc = remote_walk_run(&w, prod_dir)) == -1)
+		remote_discard(&w);
+	strvec_clear(&w.batch_renames);
+	strvec_clear(&w.batch_times);
+	return rc;
 }

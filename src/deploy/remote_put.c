@@ -194,7 +194,8 @@ write_all(struct remote_walk *w, LIBSSH2_SFTP_HANDLE *h, const char *tmp,
 
 int
 remote_upload(struct remote_walk *w, const char *path, const char *src,
-    const void *data, size_t len, unsigned mode, long mtime, long uid, long gid)
+    const void *data, size_t len, unsigned mode, long mtime, long uid, long gid,
+    bool exists)
 {
 	LIBSSH2_SFTP_HANDLE *h = NULL;
 	LIBSSH2_SFTP_ATTRIBUTES a;
@@ -247,7 +248,7 @@ remote_upload(struct remote_walk *w, const char *path, const char *src,
 		goto out;
 	}
 	h = NULL;
-	if (ssh_conn_rename(w->c, tmp, path, w->err) == -1)
+	if (remote_rename(w, &tmp, path, exists) == -1)
 		goto out;
 	rc = 0;
  out:
@@ -258,6 +259,149 @@ remote_upload(struct remote_walk *w, const char *path, const char *src,
 	if (fd != -1)
 		close(fd);
 	free(tmp);
+	return rc;
+}
+
+/* ---- queued renames ------------------------------------------------------ */
+
+/* libssh2 sends no packet above 40000 bytes (LIBSSH2_PACKET_MAXPAYLOAD),
+ * and the exec request carries the whole command; measured: 120 kB fails. */
+#define BATCH_MAX 30000
+
+/* The length of remote_quote(s). */
+static size_t
+quoted_len(const char *s)
+{
+	size_t n = 2;
+
+	for (; *s != '\0'; s++)
+		n += *s == '\'' ? 4 : 1;
+	return n;
+}
+
+int
+remote_rename(struct remote_walk *w, char **tmp, const char *path, bool exists)
+{
+	size_t add;
+
+	if (!w->batch || !exists)
+		return ssh_conn_rename(w->c, *tmp, path, w->err);
+	add = quoted_len(*tmp) + quoted_len(path) + sizeof(" && mv -f --  ");
+	if (w->batch_bytes + add > BATCH_MAX && remote_flush(w) == -1)
+		return -1;
+	if (strvec_push_owned(&w->batch_renames, *tmp) == -1) {
+		*tmp = NULL;
+		sslm_err_set(w->err, "out of memory");
+		return -1;
+	}
+	*tmp = NULL;
+	if (strvec_push(&w->batch_renames, path) == -1) {
+		sslm_err_set(w->err, "out of memory");
+		return -1;
+	}
+	w->batch_bytes += add;
+	w->batch_queued++;
+	return 0;
+}
+
+int
+remote_queue_time(struct remote_walk *w, const char *path, long mtime)
+{
+	if (strvec_push_owned(&w->batch_times, str_printf("%ld %s", mtime,
+	    path)) == -1) {
+		sslm_err_set(w->err, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+void
+remote_discard(struct remote_walk *w)
+{
+	/* renamed ones are gone already: their unlink fails, as it should */
+	for (size_t i = 0; i + 1 < w->batch_renames.n; i += 2)
+		(void)libssh2_sftp_unlink_ex(w->sftp, w->batch_renames.v[i],
+		    (unsigned)strlen(w->batch_renames.v[i]));
+	strvec_clear(&w->batch_renames);
+	strvec_clear(&w->batch_times);
+	w->batch_bytes = 0;
+}
+
+/* "mv -f -- 'a' 'b' && mv -f -- 'c' 'd' ...": stops at the first failure. */
+static char *
+batch_command(const struct strvec *v)
+{
+	size_t cap = 1, len = 0;
+	char *cmd = NULL;
+
+	for (size_t i = 0; i < v->n; i++)
+		cap += 4 * strlen(v->v[i]) + 16;
+	if ((cmd = malloc(cap)) == NULL)
+		return NULL;
+	cmd[0] = '\0';
+	for (size_t i = 0; i + 1 < v->n; i += 2) {
+		char *a = remote_quote(v->v[i]), *b = remote_quote(v->v[i + 1]);
+
+		if (a == NULL || b == NULL) {
+			free(a);
+			free(b);
+			free(cmd);
+			return NULL;
+		}
+		len += (size_t)snprintf(cmd + len, cap - len, "%smv -f -- %s %s",
+		    i > 0 ? " && " : "", a, b);
+		free(a);
+		free(b);
+	}
+	return cmd;
+}
+
+int
+remote_flush(struct remote_walk *w)
+{
+	struct ssh_exec_result r;
+	char *cmd = NULL;
+	int rc = -1;
+
+	ssh_exec_result_init(&r);
+	if (w->batch_renames.n > 0) {
+		if ((cmd = batch_command(&w->batch_renames)) == NULL) {
+			sslm_err_set(w->err, "out of memory");
+			goto out;
+		}
+		if (ssh_conn_exec(w->c, cmd, 0, &r, w->err) == -1)
+			goto out;
+		if (!r.exited || r.exit_status != 0) {
+			r.err_out[strcspn(r.err_out, "\n")] = '\0';
+			sslm_err_set(w->err, "%s: cannot rename the uploaded files "
+			    "into place: %s", w->host, *r.err_out != '\0' ?
+			    r.err_out : r.timed_out ? "timed out" : "mv failed");
+			goto out;
+		}
+		strvec_clear(&w->batch_renames);
+		w->batch_bytes = 0;
+	}
+	for (size_t i = 0; i < w->batch_times.n; i++) {
+		LIBSSH2_SFTP_ATTRIBUTES a;
+		char *end;
+		long t = strtol(w->batch_times.v[i], &end, 10);
+
+		memset(&a, 0, sizeof(a));
+		a.flags = LIBSSH2_SFTP_ATTR_ACMODTIME;
+		a.atime = a.mtime = (unsigned long)t;
+		end++;
+		if (libssh2_sftp_setstat(w->sftp, end, &a) != 0) {
+			remote_fail(w, "cannot set the time of", end);
+			goto out;
+		}
+	}
+	strvec_clear(&w->batch_times);
+	rc = 0;
+ out:
+	ssh_exec_result_clear(&r);
+	free(cmd);
+	if (rc == -1)
+		remote_discard(w);
 	return rc;
 }
 
@@ -319,7 +463,8 @@ link_by_ln(struct remote_walk *w, const char *target, const char *path)
  * exec channel, as does anything the check does not accept.
  */
 int
-remote_symlink(struct remote_walk *w, const char *target, const char *path)
+remote_symlink(struct remote_walk *w, const char *target, const char *path,
+    bool exists)
 {
 	const char *banner = libssh2_session_banner_get(w->c->session);
 	char *tmp = temp_name(path);
@@ -339,11 +484,11 @@ remote_symlink(struct remote_walk *w, const char *target, const char *path)
 		if (link_by_ln(w, target, tmp) == -1)
 			goto out;
 	}
-	if (ssh_conn_rename(w->c, tmp, path, w->err) == -1)
+	if (remote_rename(w, &tmp, path, exists) == -1)
 		goto out;
 	rc = 0;
  out:
-	if (rc == -1)
+	if (rc == -1 && tmp != NULL)
 		(void)libssh2_sftp_unlink_ex(w->sftp, tmp, (unsigned)strlen(tmp));
 	free(tmp);
 	return rc;
@@ -385,7 +530,7 @@ deploy_remote_put_file(struct ssh_conn *c, const char *path, const void *data,
 		return -1;
 	}
 	rc = (*dir == '\0' || remote_mkdir_p(&w, dir) == 0) &&
-	    remote_upload(&w, path, NULL, data, len, mode, 0, -1, -1) == 0 ? 0 : -1;
+	    remote_upload(&w, path, NULL, data, len, mode, 0, -1, -1, true) == 0 ? 0 : -1;
 	free(dir);
 	return rc;
 }

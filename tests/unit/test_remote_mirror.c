@@ -43,8 +43,10 @@ make_tree(void)
 
 /* Remote view == local tree, except the CA's secrets (DO4): names, kinds,
  * modes, link targets, sizes, mtimes in whole seconds (not of links: SFTP
- * cannot set a link's own time, and the local mirror does not either). */
+ * cannot set a link's own time, and the local mirror does not either;
+ * a folder's size is the file system's business). */
 #define LIST_TREE "find . %s \\( -type l -printf '%%P l %%m %%l\\n' -o " \
+	"-type d -printf '%%P d %%m %%T@\\n' -o " \
 	"-printf '%%P %%y %%m %%s %%T@\\n' \\) | sed 's/\\.[0-9]*$//' | sort"
 
 static int
@@ -336,6 +338,36 @@ START_TEST(kill_mid_upload)
 }
 END_TEST
 
+/* Replacing many files: the renames over existing names go in batches
+ * (one command line each, below libssh2's packet limit), and the folders'
+ * times come back after them. */
+START_TEST(many_replacements)
+{
+	struct ssh_conn *c = remote_test_connect("mail.test");
+	const char *prod = remote_env("SSLM_TEST_PROD");
+	const char *view = remote_env("SSLM_TEST_SSH_HOST_VIEW_1");
+	struct remote_mirror_stats st;
+	struct sslm_err err;
+
+	make_tree();
+	ck_assert_int_eq(remote_sh("set -e; mkdir '%s/many'; cd '%s/many'; "
+	    "for i in $(seq 1 600); do echo $i >file-with-a-longer-name-$i.pem; done",
+	    prod, prod), 0);
+	ck_assert_int_eq(deploy_remote_mirror(c, prod, false, NULL, &st, &err), 0);
+	ck_assert_uint_eq(st.uploaded, 605);
+	ck_assert_int_eq(remote_sh("touch -d '2025-06-06 06:06:06' '%s'/many/* && "
+	    "touch -d '2025-01-01 01:01:01' '%s/many'", prod, prod), 0);
+	ck_assert_msg(deploy_remote_mirror(c, prod, false, NULL, &st, &err) == 0,
+	    "%s", err.msg);
+	ck_assert_uint_eq(st.uploaded, 600);
+	ck_assert_int_eq(same_tree(), 0);
+	ck_assert_int_eq(remote_sh("! find '%s' -name '.*.sslm-*' | grep .", view), 0);
+	ck_assert_int_eq(deploy_remote_mirror(c, prod, false, NULL, &st, &err), 0);
+	ck_assert_uint_eq(st.uploaded + st.removed, 0);
+	ssh_conn_close(c);
+}
+END_TEST
+
 TCase *
 remote_mirror_tcase(void)
 {
@@ -348,5 +380,6 @@ remote_mirror_tcase(void)
 	tcase_add_test(tc, refusals_touch_nothing);
 	tcase_add_test(tc, single_files);
 	tcase_add_test(tc, kill_mid_upload);
+	tcase_add_test(tc, many_replacements);
 	return tc;
 }
