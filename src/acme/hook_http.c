@@ -25,9 +25,12 @@ hook_host_is_local(const char *host)
 	return deploy_host_is_local(host);
 }
 
-/* One SSH connection per remote [web] server for the whole hook run. */
+/* One SSH connection per remote [web] server for the whole hook run; a
+ * server that could not be reached is not tried again in the same run
+ * (every token would wait for the same connect timeout). */
 struct web_conns {
 	struct ssh_conn **v;		/* per servers index; NULL = local/not yet */
+	char **why;			/* per servers index: why it failed */
 	size_t n;
 	bool ssh_ready;
 };
@@ -38,7 +41,8 @@ web_conns_init(struct web_conns *wc, size_t n)
 	wc->n = n;
 	wc->ssh_ready = false;
 	wc->v = calloc(n > 0 ? n : 1, sizeof(*wc->v));
-	return wc->v == NULL ? -1 : 0;
+	wc->why = calloc(n > 0 ? n : 1, sizeof(*wc->why));
+	return wc->v == NULL || wc->why == NULL ? -1 : 0;
 }
 
 static void
@@ -46,13 +50,17 @@ web_conns_clear(struct web_conns *wc)
 {
 	for (size_t i = 0; i < wc->n && wc->v != NULL; i++)
 		ssh_conn_close(wc->v[i]);
+	for (size_t i = 0; i < wc->n && wc->why != NULL; i++)
+		free(wc->why[i]);
 	free(wc->v);
+	free(wc->why);
 	if (wc->ssh_ready)
 		deploy_ssh_global_clear();
 	memset(wc, 0, sizeof(*wc));
 }
 
-/* The connection to [web] servers[i], opened on first use. */
+/* The connection to [web] servers[i], opened on first use; NULL with err
+ * set to the transport's reason (the callers name server and path). */
 static struct ssh_conn *
 web_conn(const struct conf *c, struct web_conns *wc, size_t i,
     struct sslm_err *err)
@@ -64,6 +72,10 @@ web_conn(const struct conf *c, struct web_conns *wc, size_t i,
 
 	if (wc->v[i] != NULL)
 		return wc->v[i];
+	if (wc->why[i] != NULL) {
+		sslm_err_set(err, "%s", wc->why[i]);
+		return NULL;
+	}
 	if (!wc->ssh_ready) {
 		if (deploy_ssh_global_init(err) == -1)
 			return NULL;
@@ -75,14 +87,28 @@ web_conn(const struct conf *c, struct web_conns *wc, size_t i,
 	if (ssh_target_resolve(&c->ssh, server, &t, &notes, &e) == -1 ||
 	    ssh_conn_open(&t, &wc->v[i], &notes, &e) == -1) {
 		wc->v[i] = NULL;
-		sslm_err_set(err, "http-01 token for web server %s: %s", server,
-		    e.msg);
+		sslm_err_set(err, "%s", e.msg);
+		/* NULL (no memory) only means the next use tries again */
+		wc->why[i] = str_dup(e.msg);
 	}
 	for (size_t k = 0; k < notes.n; k++)
-		log_warn("%s", notes.v[k]);
+		log_warn("web server %s: %s", server, notes.v[k]);
 	strvec_clear(&notes);
 	ssh_target_clear(&t);
 	return wc->v[i];
+}
+
+/* "<what> <path> on web server <server>: <why>"; a "<server>: " the
+ * transport put in front of its reason is not repeated. */
+static void
+token_err(struct sslm_err *err, const char *what, const char *path,
+    const char *server, const char *why)
+{
+	size_t n = strlen(server);
+
+	if (strncmp(why, server, n) == 0 && why[n] == ':' && why[n + 1] == ' ')
+		why += n + 2;
+	sslm_err_set(err, "%s %s on web server %s: %s", what, path, server, why);
 }
 
 /* Owner per [web] user/group when root; a missing account only warns. */
@@ -176,12 +202,12 @@ hook_http_publish(struct hook_ctx *h, const struct hook_recs *recs,
 			} else {
 				/* Mode 0644 is set by the upload itself; owners
 				 * stay the remote login's (readable by all). */
-				if ((conn = web_conn(&h->c, &wc, s, err)) == NULL)
-					goto out;
-				if (deploy_remote_put_file(conn, path, body,
+				sslm_err_clear(&e);
+				if ((conn = web_conn(&h->c, &wc, s, &e)) == NULL ||
+				    deploy_remote_put_file(conn, path, body,
 				    strlen(body), 0644, &e) == -1) {
-					sslm_err_set(err, "http-01 token %s on %s: %s",
-					    path, server, e.msg);
+					token_err(err, "http-01 token", path, server,
+					    e.msg);
 					goto out;
 				}
 			}
@@ -221,6 +247,16 @@ hook_http_publish(struct hook_ctx *h, const struct hook_recs *recs,
 	return rc;
 }
 
+/* A ".." component anywhere: the path could leave server_dir. */
+static bool
+has_dotdot(const char *p)
+{
+	for (const char *q = p; (q = strstr(q, "..")) != NULL; q += 2)
+		if ((q == p || q[-1] == '/') && (q[2] == '\0' || q[2] == '/'))
+			return true;
+	return false;
+}
+
 /* dns.md §5.3: every path of web-tokens removed, then the list emptied.
  * Only paths under server_dir are touched: the list is a file on disk. */
 int
@@ -253,7 +289,7 @@ hook_http_clean(const struct conf *c, const char *cb, bool debug,
 		if (*p == '\0')
 			continue;
 		if (strncmp(p, web->server_dir, sdl) != 0 || p[sdl] != '/' ||
-		    strstr(p, "/../") != NULL) {
+		    has_dotdot(p + sdl)) {
 			log_warn("%s: %s is not under [web] server_dir; left alone",
 			    tp, p);
 			continue;
@@ -266,10 +302,14 @@ hook_http_clean(const struct conf *c, const char *cb, bool debug,
 				log_msg("debug: would remove %s on %s", p,
 				    web->servers.v[s]);
 			} else if (!hook_host_is_local(web->servers.v[s])) {
+				sslm_err_clear(&e);
 				if ((conn = web_conn(c, &wc, s, &e)) == NULL ||
 				    deploy_remote_remove_file(conn, p, &e) == -1) {
-					log_error("cannot remove %s on %s: %s", p,
-					    web->servers.v[s], e.msg);
+					struct sslm_err m;
+
+					token_err(&m, "cannot remove http-01 token",
+					    p, web->servers.v[s], e.msg);
+					log_error("%s", m.msg);
 					bad++;
 				}
 			} else if (debug) {

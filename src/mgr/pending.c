@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,7 +14,8 @@
 #include "mgr/pending.h"
 
 #define PENDING_FILE	".sslm-pending"
-#define PENDING_HEADER	"# sslm-mgr pending work v1"
+#define PENDING_HEADER_PREFIX	"# sslm-mgr pending work "
+#define PENDING_HEADER	PENDING_HEADER_PREFIX "v1"
 #define PENDING_MAX	(1024 * 1024)	/* far above any real list */
 
 static const char *const kind_names[] = {
@@ -222,7 +224,8 @@ file_path(const char *top)
 	return str_printf("%s/" PENDING_FILE, top);
 }
 
-/* One item line; -1 with *why set when it does not parse. */
+/* One item line; -1 with *why set when it does not parse, -2 when out of
+ * memory. */
 static int
 parse_line(char *line, struct pending_list *pl, const char **why)
 {
@@ -260,20 +263,78 @@ parse_line(char *line, struct pending_list *pl, const char **why)
 		*why = "empty target";
 		return -1;
 	}
-	if (pending_add(pl, (time_t)secs, kind, f[2], f[3], f[4]) == -1) {
-		*why = "out of memory";
-		return -1;
-	}
+	if (pending_add(pl, (time_t)secs, kind, f[2], f[3], f[4]) == -1)
+		return -2;
 	return 0;
+}
+
+/*
+ * A first line "# sslm-mgr pending work <other>" is another version's
+ * format. Its items are neither read (they could be misread) nor
+ * overwritten or removed (a downgrade must not lose the newer version's
+ * work): pending_load warns and returns an empty list, pending_save leaves
+ * the file alone and says why. Returns that first line (to be freed) or
+ * NULL when the file is ours, missing or unreadable.
+ */
+static char *
+foreign_header(const char *data)
+{
+	size_t n = strcspn(data, "\r\n");
+
+	if (strncmp(data, PENDING_HEADER_PREFIX,
+	    sizeof(PENDING_HEADER_PREFIX) - 1) != 0 ||
+	    (n == sizeof(PENDING_HEADER) - 1 &&
+	    strncmp(data, PENDING_HEADER, n) == 0))
+		return NULL;
+	return str_printf("%.*s", (int)(n > 80 ? 80 : n), data);
+}
+
+static char *
+file_foreign_header(const char *path)
+{
+	char buf[128], *h = NULL;
+	FILE *fp = fopen(path, "r");
+
+	if (fp == NULL)
+		return NULL;
+	if (fgets(buf, sizeof(buf), fp) != NULL)
+		h = foreign_header(buf);
+	fclose(fp);
+	return h;
+}
+
+/* Keep an unparsed line (and say so); -1 on allocation failure. */
+static int
+keep_unparsed(struct pending_list *pl, struct strvec *warnings,
+    const char *path, size_t lineno, const char *why, const char *line)
+{
+	if (warnings != NULL) {
+		char *shown = str_dup(line);
+
+		if (shown == NULL)
+			return -1;
+		for (char *p = shown; *p != '\0'; p++)
+			if (*p == '\t')
+				*p = ' ';
+		if (strvec_push_owned(warnings, str_printf("%s:%zu: %s: "
+		    "'%.80s' (kept, not retried; fix or delete the line)",
+		    path, lineno, why, shown)) == -1) {
+			free(shown);
+			return -1;
+		}
+		free(shown);
+	}
+	return strvec_push_owned(&pl->unparsed, str_dup(line));
 }
 
 int
 pending_load(const char *top, struct pending_list *pl, struct strvec *warnings,
     struct sslm_err *err)
 {
-	char *path = file_path(top), *data = NULL, *line;
+	char *path = file_path(top), *data = NULL, *line, *foreign = NULL;
 	size_t len = 0, lineno = 0;
 	struct sslm_err rerr;
+	int rc = -1;
 
 	if (path == NULL) {
 		sslm_err_set(err, "out of memory");
@@ -288,71 +349,75 @@ pending_load(const char *top, struct pending_list *pl, struct strvec *warnings,
 		free(path);
 		return -1;
 	}
-	line = data;
-	while (line != NULL && *line != '\0') {
+	if ((foreign = foreign_header(data)) != NULL) {
+		if (warnings != NULL &&
+		    strvec_push_owned(warnings, str_printf("%s:1: written by "
+		    "another version of sslm-mgr (\"%s\"): its items are not "
+		    "retried by this one and the file is left as it is", path,
+		    foreign)) == -1)
+			goto oom;
+		rc = 0;
+		goto out;
+	}
+	for (line = data; line != NULL && *line != '\0';) {
 		char *nl = strchr(line, '\n');
 		const char *why = NULL;
+		char *raw;
+		int prc;
 
 		if (nl != NULL)
 			*nl = '\0';
 		lineno++;
 		if (nl != NULL && nl > line && nl[-1] == '\r')
 			nl[-1] = '\0';
-		if (lineno == 1 && strncmp(line, "# sslm-mgr pending work ", 24) == 0 &&
-		    strcmp(line, PENDING_HEADER) != 0) {
-			/* A newer version's format: read nothing rather than
-			 * misread it; it is kept until this version writes. */
-			if (warnings != NULL)
-				(void)strvec_push_owned(warnings, str_printf("%s:1: "
-				    "written by a newer version (\"%s\"); its items "
-				    "are not retried by this one", path, line));
-			break;
-		}
 		if (line[0] != '#' && line[0] != '\0') {
 			/* parse_line cuts the line at its TABs: keep it whole */
-			char *raw = str_dup(line);
-
-			if (raw == NULL) {
-				sslm_err_set(err, "out of memory reading %s", path);
-				free(data);
-				free(path);
-				return -1;
-			}
-			if (parse_line(line, pl, &why) == 0) {
-				free(raw);
-			} else {
-				if (warnings != NULL) {
-					char *shown = str_dup(raw);
-
-					for (char *p = shown; p != NULL && *p != '\0'; p++)
-						if (*p == '\t')
-							*p = ' ';
-					(void)strvec_push_owned(warnings, str_printf(
-					    "%s:%zu: %s: '%.80s' (kept, not retried; "
-					    "fix or delete the line)", path, lineno, why,
-					    shown != NULL ? shown : ""));
-					free(shown);
-				}
-				(void)strvec_push_owned(&pl->unparsed, raw);
-			}
+			if ((raw = str_dup(line)) == NULL)
+				goto oom;
+			prc = parse_line(line, pl, &why);
+			if (prc == -1 && keep_unparsed(pl, warnings, path, lineno,
+			    why, raw) == -1)
+				prc = -2;
+			free(raw);
+			if (prc == -2)
+				goto oom;
 		}
 		line = nl != NULL ? nl + 1 : NULL;
 	}
+	rc = 0;
+	goto out;
+ oom:
+	sslm_err_set(err, "out of memory reading %s", path);
+ out:
+	free(foreign);
 	free(data);
 	free(path);
-	return 0;
+	return rc;
 }
 
 int
 pending_save(const char *top, const struct pending_list *pl, struct sslm_err *err)
 {
-	char *path = file_path(top), *buf = NULL;
+	char *path = file_path(top), *buf = NULL, *foreign;
 	size_t len = 0, cap = 0;
 	int rc = -1;
 
 	if (path == NULL) {
 		sslm_err_set(err, "out of memory");
 		return -1;
+	}
+	if ((foreign = file_foreign_header(path)) != NULL) {
+		/* Nothing owed by this run: the other version's file stays. */
+		if (pl->n == 0 && pl->unparsed.n == 0)
+			rc = 0;
+		else
+			sslm_err_set(err, "%s was written by another version of "
+			    "sslm-mgr (\"%s\"); not overwritten, so this run's "
+			    "pending work is not recorded (run that version, or "
+			    "delete the file)", path, foreign);
+		free(foreign);
+		free(path);
+		return rc;
 	}
 	if (pl->n == 0 && pl->unparsed.n == 0) {
 		if (unlink(path) == -1 && errno != ENOENT)

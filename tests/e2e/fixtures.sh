@@ -23,9 +23,6 @@ mgr() {
 	cp "$WORK/out" "$WORK/$v.$NSTEP.out"
 	return $m_rc
 }
-expect_no_grep() {
-	! grep -qF -- "$1" "$2" || { fail "$3: unexpected '$1'"; grep -F -- "$1" "$2" | head -n 5 | sed 's/^/      | /'; }
-}
 show() { sed 's/^/      | /' "$WORK/out" | tail -n "${1:-25}"; }
 
 # Every path with type, mode, link target, size, mtime and a content hash;

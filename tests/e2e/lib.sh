@@ -56,6 +56,11 @@ expect_grep() {
 	grep -qF -- "$1" "$2" || { fail "$3: no '$1' in output"; sed 's/^/      | /' "$2" | head -n 30; }
 }
 
+# expect_no_grep TEXT FILE WHAT  (fixed string must not be there)
+expect_no_grep() {
+	! grep -qF -- "$1" "$2" || { fail "$3: unexpected '$1'"; grep -F -- "$1" "$2" | head -n 5 | sed 's/^/      | /'; }
+}
+
 # expect_egrep REGEX FILE WHAT
 expect_egrep() {
 	grep -qE -- "$1" "$2" || { fail "$3: no match for /$1/ in output"; sed 's/^/      | /' "$2" | head -n 30; }

@@ -214,21 +214,90 @@ START_TEST(bad_lines_are_named)
 }
 END_TEST
 
-START_TEST(newer_version_is_not_misread)
+/* Another version's file is neither read nor overwritten nor removed: a
+ * downgrade must not lose the work it records. */
+START_TEST(newer_version_is_left_alone)
 {
+	static const char v2[] = "# sslm-mgr pending work v2\n"
+	    "1\tcopy\th\t/p\te\textra\tfields\n";
 	struct pending_list pl;
 	struct strvec w;
 	struct sslm_err err;
+	char *text;
 
 	pending_list_init(&pl);
 	strvec_init(&w);
-	write_file("# sslm-mgr pending work v2\n1\tcopy\th\t/p\te\textra\tfields\n");
+	write_file(v2);
 	ck_assert_int_eq(pending_load(top, &pl, &w, &err), 0);
 	ck_assert_uint_eq(pl.n, 0);
+	ck_assert_uint_eq(pl.unparsed.n, 0);
 	ck_assert_uint_eq(w.n, 1);
-	ck_assert_ptr_nonnull(strstr(w.v[0], "newer version"));
+	ck_assert_ptr_nonnull(strstr(w.v[0], "/.sslm-pending:1: "));
+	ck_assert_ptr_nonnull(strstr(w.v[0], "another version"));
+	ck_assert_ptr_nonnull(strstr(w.v[0], "\"# sslm-mgr pending work v2\""));
+	/* nothing owed by this run: the file stays, no error */
+	ck_assert_int_eq(pending_save(top, &pl, &err), 0);
+	text = read_back();
+	ck_assert_str_eq(text, v2);
+	free(text);
+	/* work owed by this run: refused with the reason, file unchanged */
+	ck_assert_int_eq(pending_add(&pl, 5, PENDING_COPY, "h", "/p", "e"), 0);
+	sslm_err_clear(&err);
+	ck_assert_int_eq(pending_save(top, &pl, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, ".sslm-pending was written by "
+	    "another version"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "not overwritten"));
+	text = read_back();
+	ck_assert_str_eq(text, v2);
+	free(text);
+	/* a header of ours with CRLF, or no header at all, is read */
+	write_file("# sslm-mgr pending work v1\r\n3\tcopy\th\t/p\te\n");
+	pending_list_clear(&pl);
+	ck_assert_int_eq(pending_load(top, &pl, NULL, &err), 0);
+	ck_assert_uint_eq(pl.n, 1);
+	write_file("4\trestart\tweb:h\t\te\n");
+	pending_list_clear(&pl);
+	ck_assert_int_eq(pending_load(top, &pl, NULL, &err), 0);
+	ck_assert_uint_eq(pl.n, 1);
+	ck_assert_int_eq(pl.v[0].kind, PENDING_RESTART);
 	pending_list_clear(&pl);
 	strvec_clear(&w);
+}
+END_TEST
+
+/* A file that only has the header (or nothing) is an empty list; bad
+ * lines are found without a warnings vector too; repeated lines merge. */
+START_TEST(empty_files_and_no_warnings)
+{
+	struct pending_list pl;
+	struct sslm_err err;
+
+	pending_list_init(&pl);
+	write_file("");
+	ck_assert_int_eq(pending_load(top, &pl, NULL, &err), 0);
+	ck_assert_uint_eq(pl.n + pl.unparsed.n, 0);
+	write_file("# sslm-mgr pending work v1\n# only comments\n\n");
+	ck_assert_int_eq(pending_load(top, &pl, NULL, &err), 0);
+	ck_assert_uint_eq(pl.n + pl.unparsed.n, 0);
+	write_file("# sslm-mgr pending work v1\n-1\tcopy\th\t/p\te\n"
+	    "2\tcopy\th\t/p\te");		/* no final newline */
+	ck_assert_int_eq(pending_load(top, &pl, NULL, &err), 0);
+	ck_assert_uint_eq(pl.n, 1);
+	ck_assert_int_eq((int)pl.v[0].time, 2);
+	ck_assert_uint_eq(pl.unparsed.n, 1);
+	ck_assert_str_eq(pl.unparsed.v[0], "-1\tcopy\th\t/p\te");
+	pending_list_clear(&pl);
+	/* repeated items in the file merge as pending_add does */
+	write_file("# sslm-mgr pending work v1\n9\tcopy\th\t/p\tnew\n"
+	    "3\tcopy\th\t/p\told\n1\tdns-refresh\ta,b\t\tx\n"
+	    "2\tdns-refresh\tc,a\t\ty\n");
+	ck_assert_int_eq(pending_load(top, &pl, NULL, &err), 0);
+	ck_assert_uint_eq(pl.n, 2);
+	ck_assert_str_eq(pl.v[0].error, "new");
+	ck_assert_int_eq((int)pl.v[0].time, 9);
+	ck_assert_str_eq(pl.v[1].target, "a,b,c");
+	ck_assert_str_eq(pl.v[1].error, "y");
+	pending_list_clear(&pl);
 }
 END_TEST
 
@@ -273,7 +342,8 @@ main(void)
 	tcase_add_test(tc, merge_rules);
 	tcase_add_test(tc, separators_never_leak);
 	tcase_add_test(tc, bad_lines_are_named);
-	tcase_add_test(tc, newer_version_is_not_misread);
+	tcase_add_test(tc, newer_version_is_left_alone);
+	tcase_add_test(tc, empty_files_and_no_warnings);
 	tcase_add_test(tc, missing_empty_and_unreadable);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
