@@ -3,6 +3,11 @@
  * decision R-O1): post-phase work that failed (or that a failure prevented)
  * and is retried first by the next run. Private to mgr/.
  *
+ * A file whose first line names another version ("# sslm-mgr pending work
+ * v2") is never read, overwritten or removed: a downgrade must not lose
+ * the newer version's work (pending_load warns, pending_save refuses when
+ * it has items to write).
+ *
  * Format: first line "# sslm-mgr pending work v1", then one item per line,
  * "<unix-seconds>\t<kind>\t<target>\t<detail>\t<last error>"; lines
  * starting with '#' are comments. Mode 0640, written atomically
