@@ -228,8 +228,9 @@ read_cert_and_key(struct lineage *ln, struct sslm_err *err)
 	    ln->rsa_bits <= 16384) {
 		ln->key_type = IMPORT_KEY_RSA;
 	} else {
-		sslm_err_set(err, "%s: key type %s is not one ssl-mgr makes (EC "
-		    "secp256r1/secp384r1/secp521r1 or RSA 2048-16384 bits)",
+		sslm_err_set(err, "%s: key type %s is not one ssl-mgr requests "
+		    "ACME certificates with (EC secp256r1/secp384r1/secp521r1 or "
+		    "RSA 2048-16384 bits)",
 		    ln->cert_path, *kd ? kd : "unknown");
 		goto out;
 	}
