@@ -89,6 +89,8 @@ main(int argc, char **argv)
 	time_t now;
 	int ch, i, n, rc = EXIT_USAGE;
 
+	if (sslm_version_asked(argc, argv))
+		return sslm_print_version("sslm-cert-expiry");
 	/* Usage errors are reported in the plugin's form when --nagios is
 	 * anywhere before "--", so look for it before parsing. */
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)

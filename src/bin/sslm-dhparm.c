@@ -84,6 +84,8 @@ main(int argc, char **argv)
 	int c, rc = EXIT_USAGE;
 	bool subdirs = false;
 
+	if (sslm_version_asked(argc, argv))
+		return sslm_print_version("sslm-dhparm");
 	memset(&opts, 0, sizeof(opts));
 	opts.age_days = CRYPTO_DH_DEFAULT_AGE_DAYS;
 	while ((c = getopt_long(argc, argv, "hk:fa:s", longopts, NULL)) != -1) {

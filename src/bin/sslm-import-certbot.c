@@ -95,8 +95,7 @@ main(int argc, char **argv)
 			rc = 0;
 			goto out;
 		case OPT_VERSION:
-			printf("%s %s\n", progname, SSLM_VERSION);
-			rc = 0;
+			rc = sslm_print_version("sslm-import-certbot");
 			goto out;
 		case 'n':
 			o.dry_run = true;

@@ -57,6 +57,8 @@ main(int argc, char **argv)
 	int first = 1;
 	bool ok = true;
 
+	if (sslm_version_asked(argc, argv))
+		return sslm_print_version("sslm-info");
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0)) {
 		usage(argv[0]);

@@ -78,6 +78,8 @@ main(int argc, char *argv[])
 	struct sslm_err err;
 	int rc = EXIT_USAGE;
 
+	if (sslm_version_asked(argc, argv))
+		return sslm_print_version("sslm-mgr");
 	cli_request_init(&req);
 	conf_topdir_init(&td);
 	conf_diags_init(&diags);

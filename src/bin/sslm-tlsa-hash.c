@@ -56,6 +56,8 @@ main(int argc, char **argv)
 	X509 *x = NULL;
 	int c, selector = 1, match = 1, rc = EXIT_USAGE;
 
+	if (sslm_version_asked(argc, argv))
+		return sslm_print_version("sslm-tlsa-hash");
 	while ((c = getopt_long(argc, argv, "hs:m:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':

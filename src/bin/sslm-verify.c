@@ -36,6 +36,8 @@ main(int argc, char **argv)
 	BIO *out = NULL;
 	int rc = EXIT_USAGE;
 
+	if (sslm_version_asked(argc, argv))
+		return sslm_print_version("sslm-verify");
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0)) {
 		usage(argv[0]);

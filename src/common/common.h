@@ -46,6 +46,11 @@ bool str_case_eq(const char *a, const char *b);     /* ASCII, NULL-safe */
 bool str_has_prefix(const char *s, const char *prefix);
 bool str_has_suffix(const char *s, const char *suffix);
 
+/* "--version" as the only argument, which every program answers with
+ * sslm_print_version() (returns the exit status 0). */
+bool sslm_version_asked(int argc, char **argv);
+int sslm_print_version(const char *prog);
+
 /* A growable array of owned strings (NULL-terminated for argv use). */
 struct strvec {
 	char **v;

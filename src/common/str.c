@@ -171,3 +171,16 @@ str_is_safe_name(const char *name)
 	}
 	return true;
 }
+
+bool
+sslm_version_asked(int argc, char **argv)
+{
+	return argc == 2 && strcmp(argv[1], "--version") == 0;
+}
+
+int
+sslm_print_version(const char *prog)
+{
+	printf("%s (ssl-mgr) %s\n", prog, SSLM_VERSION);
+	return 0;
+}

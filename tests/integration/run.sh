@@ -21,6 +21,17 @@ case_help() {
 	expect_grep "--new-keys" "$WORK/out" "dev --help"
 }
 
+# Every program answers --version alike (and only --version alone).
+case_version() {
+	for p in sslm-mgr sslm-info sslm-verify sslm-tlsa-hash sslm-dhparm \
+	    sslm-cert-expiry sslm-import-certbot; do
+		"$BUILDDIR/$p" --version >"$WORK/out" 2>&1
+		expect_rc 0 $? "$p --version"
+		grep -qxE "$p \(ssl-mgr\) [0-9][0-9.a-z~-]*" "$WORK/out" ||
+		    fail "$p --version printed: $(head -n 2 "$WORK/out")"
+	done
+}
+
 case_usage_errors() {
 	for args in "--stat" "-ren" "-roll-mins abc" "-roll-mins -5" "-keys" "-r" \
 	    "--json" "-s --json -renew" "g:a,,b" "g:../x"; do
@@ -207,7 +218,7 @@ case_dns_refresh_without_dns() {
 }
 
 echo "integration tests ($MGR)"
-for c in help usage_errors topdir_env_unusable topdir_from_cwd example_ca_self_status \
+for c in help version usage_errors topdir_env_unusable topdir_from_cwd example_ca_self_status \
     example_letsencrypt_status fixture_5_4_0 fixture_7_8_1 broken_trees \
     field_19_toml_duplicates lock_held dns_refresh_without_dns prod_dir_overlapping_certs; do
 	run_case "$c"
