@@ -639,6 +639,8 @@ post_plan_execute(struct run_ctx *ctx, struct post_plan *p)
 			copies_ok = false;
 	if (!copies_ok)
 		ctx->any_failed = true;
+	if (n_copy > 0)
+		post_pending_copies_settled(ctx, p);
 
 	/* 2. Post-copy commands: after every mirror succeeded. */
 	if (p->post_copy && copies_ok)

@@ -98,6 +98,8 @@ void post_pending_retry(struct run_ctx *ctx);
 /* Write every due item of p as pending before the work starts, so that a
  * killed run leaves what it owed (not with -d). */
 void post_pending_intent(struct run_ctx *ctx, const struct post_plan *p);
+/* Write the copies' results as soon as they are known (before restarts). */
+void post_pending_copies_settled(struct run_ctx *ctx, const struct post_plan *p);
 /* Fold a plan's results into ctx's pending list: done work clears its
  * items, failed or skipped work adds them. */
 void post_pending_update(struct run_ctx *ctx, const struct post_plan *p);

@@ -334,6 +334,26 @@ post_pending_intent(struct run_ctx *ctx, const struct post_plan *p)
 	post_pending_save(ctx);
 }
 
+/*
+ * The copies are settled before the restarts start: written now, so that a
+ * run killed during the restarts leaves the truth (copies done, restarts
+ * owed) rather than the "not finished" of the intent.
+ */
+void
+post_pending_copies_settled(struct run_ctx *ctx, const struct post_plan *p)
+{
+	if (ctx->o->debug)
+		return;
+	for (size_t i = 0; i < p->n_hosts; i++) {
+		const struct post_host *h = &p->hosts[i];
+
+		if (!h->local && (h->copy == POST_OK || h->copy == POST_FAILED))
+			record(ctx, h->copy, PENDING_COPY, h->name, p->prod_dir,
+			    h->copy_error);
+	}
+	post_pending_save(ctx);
+}
+
 void
 post_pending_local_copy_failed(struct run_ctx *ctx, const char *error)
 {

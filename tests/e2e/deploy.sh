@@ -297,6 +297,23 @@ case_kill_during_upload() {
 	in_sync 2 "after the crash and a run: "
 }
 
+# (f2) killed after the copies, before the restarts: the pending file says
+# exactly what is owed (restarts, the refresh), not the finished copies,
+# and the next run does it
+case_kill_before_restarts() {
+	SSLM_CRASH_AT=before-restarts mgr -renew -f example.test:web-ec
+	rc=$?
+	[ "$rc" = 137 ] || { skip_or_fail "no crash at before-restarts (exit $rc)"; return; }
+	p="$TOP/.sslm-pending"
+	grep -q "$(printf '\trestart\t')" "$p" || fail "no restart owed after the kill: $(cat "$p" 2>/dev/null)"
+	grep -q "$(printf '\tcopy\t')" "$p" && fail "finished copies still pending: $(cat "$p")"
+	in_sync 1 "copied before the kill: "
+	in_sync 2 "copied before the kill: "
+	mgr
+	expect_rc 0 $? "run after the kill"
+	[ -e "$p" ] && fail "pending file left: $(cat "$p")"
+}
+
 # (g0) the bed itself: pebble fetches an http-01 token that was put into
 # web.test's web root over sftp (nginx runs in host 2's namespace)
 case_bed_http01_token_over_sftp() {
@@ -404,7 +421,8 @@ export TB_HTTP_NS=2
 bed_up_ssh 2 --acme || { echo "$PASS_NAME: 0 passed, 1 failed"; exit 1; }
 for c in mirror_after_renew_and_roll status_verbose_compares_hosts removed_locally_removed_remotely \
     restarts_only_dependent_servers unknown_and_changed_host_key \
-    host_down_pending_then_retry kill_during_upload bed_http01_token_over_sftp \
+    host_down_pending_then_retry kill_during_upload kill_before_restarts \
+    bed_http01_token_over_sftp \
     http01_remote_web_server; do
 	run_case "$c"
 done
