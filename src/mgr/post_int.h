@@ -112,6 +112,10 @@ void post_plan_skip_all(struct post_plan *p, const char *why);
 /* Write the list back (not with -d). */
 void post_pending_save(struct run_ctx *ctx);
 
+/* Read TOP/.sslm-pending for a status display; problems are warnings
+ * (stderr and the log, never stdout). pl is initialised here. */
+struct pending_list;
+void post_pending_read(const struct conf *c, struct pending_list *pl);
 /* The status display of pending work (cli.md §7.2) through the logger. */
 void post_pending_print(const struct conf *c);
 

@@ -388,19 +388,27 @@ post_pending_save(struct run_ctx *ctx)
 }
 
 void
-post_pending_print(const struct conf *c)
+post_pending_read(const struct conf *c, struct pending_list *pl)
 {
-	struct pending_list pl;
 	struct strvec warnings;
 	struct sslm_err err;
 
-	pending_list_init(&pl);
+	pending_list_init(pl);
 	strvec_init(&warnings);
 	sslm_err_clear(&err);
-	if (pending_load(c->top, &pl, &warnings, &err) == -1)
+	if (pending_load(c->top, pl, &warnings, &err) == -1)
 		log_warn("%s", err.msg);
 	for (size_t i = 0; i < warnings.n; i++)
 		log_warn("%s", warnings.v[i]);
+	strvec_clear(&warnings);
+}
+
+void
+post_pending_print(const struct conf *c)
+{
+	struct pending_list pl;
+
+	post_pending_read(c, &pl);
 	if (pl.n > 0) {
 		log_msg("Pending work from earlier runs:");
 		for (size_t i = 0; i < pl.n; i++) {
@@ -414,6 +422,5 @@ post_pending_print(const struct conf *c)
 			    it->target, it->error);
 		}
 	}
-	strvec_clear(&warnings);
 	pending_list_clear(&pl);
 }

@@ -151,16 +151,8 @@ static void
 put_pending(struct jw *w, const struct conf *c)
 {
 	struct pending_list pl;
-	struct strvec warnings;
-	struct sslm_err err;
 
-	pending_list_init(&pl);
-	strvec_init(&warnings);
-	sslm_err_clear(&err);
-	if (pending_load(c->top, &pl, &warnings, &err) == -1)
-		log_warn("%s", err.msg);
-	for (size_t i = 0; i < warnings.n; i++)
-		log_warn("%s", warnings.v[i]);
+	post_pending_read(c, &pl);
 	jw_arr_begin(w, "pending");
 	for (size_t i = 0; i < pl.n; i++) {
 		jw_obj_begin(w, NULL);
@@ -172,7 +164,6 @@ put_pending(struct jw *w, const struct conf *c)
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
-	strvec_clear(&warnings);
 	pending_list_clear(&pl);
 }
 
