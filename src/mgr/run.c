@@ -94,6 +94,12 @@ work(const struct conf *c, const struct conf_topdir *td, const struct mgr_opts *
 	post_pending_load(&ctx);
 	if (!o->debug && !o->dry_run)
 		post_pending_retry(&ctx);
+	else
+		for (size_t i = 0; i < ctx.pending.n; i++)
+			log_msg("%s: pending %s %s is not retried by %s (a run "
+			    "without -d/-n retries it)", o->debug ? "debug" : "note",
+			    pending_kind_name(ctx.pending.v[i].kind),
+			    ctx.pending.v[i].target, o->debug ? "-d" : "-n");
 	group_phase(&ctx);
 	/* Copy, restart, then DNS last: servers present the new cert before
 	 * DNS stops publishing the old TLSA record (lifecycle.md §8.2). */

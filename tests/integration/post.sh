@@ -140,6 +140,7 @@ case_failed_restart_becomes_pending() {
 	cp "$p" "$WORK/pending.before"
 	: >"$TOP/rec.log"
 	mgr -d
+	expect_grep "debug: pending restart smtp:$H is not retried by -d" "$WORK/out" "-d names the pending work"
 	cmp -s "$p" "$WORK/pending.before" || fail "-d changed the pending file"
 	[ -s "$TOP/rec.log" ] && fail "-d ran commands: $(cat "$TOP/rec.log")"
 
