@@ -241,17 +241,21 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("remote");
-	TCase *tc = tcase_create("transport");
+	Suite *s;
+	TCase *tc;
 	SRunner *sr;
 	struct sslm_err err;
 	int failed;
 
+	/* checked before anything is allocated: a missing environment fails
+	 * at once, without leak reports hiding the message */
 	if (getenv("SSLM_TEST_SSH_CONFIG") == NULL) {
 		fprintf(stderr, "test_remote: SSLM_TEST_SSH_CONFIG is not set; run "
 		    "me through tests/e2e/remote.sh\n");
 		return 1;
 	}
+	s = suite_create("remote");
+	tc = tcase_create("transport");
 	if (deploy_ssh_global_init(&err) == -1)
 		return 1;
 	tcase_set_timeout(tc, 60);
