@@ -35,21 +35,7 @@ setup_tree() {
     services = ['wild', 'web']
     active = true
 
-[[dns_primary]]
-    domain = 'default'
-    server = '$TB_PRIMARY'
-    port = $TB_PORT
-
-[dns]
-    restart_cmd = '$TB_RESTART_CMD'
-    acme_dir = '$TB_ACME_DIR'
-    tlsa_dirs = ['$TB_TLSA_DIR']
-    depends = ['dns']
-
-[web]
-    servers = ['$host']
-    server_dir = '$TB_WWW_DIR'
-    restart_cmd = ''
+$(bed_acme_sections "$host")
 CONF
 	cat >"$TOP/conf.d/ca-info.conf" <<CONF
 [pebble-dns]

@@ -100,21 +100,7 @@ setup_top() {
     dns_check_max_wait = 30
     dns_xtra_ns = []
 
-[[dns_primary]]
-    domain = 'default'
-    server = '$TB_PRIMARY'
-    port = $TB_PORT
-
-[dns]
-    restart_cmd = '$TB_RESTART_CMD'
-    acme_dir = '$TB_ACME_DIR'
-    tlsa_dirs = ['$TB_TLSA_DIR']
-    depends = ['dns']
-
-[web]
-    servers = ['$host']
-    server_dir = '$TB_WWW_DIR'
-    restart_cmd = ''
+$(bed_acme_sections "$host")
 CONF
 }
 

@@ -56,6 +56,29 @@ expect_grep() {
 	grep -qF -- "$1" "$2" || { fail "$3: no '$1' in output"; sed 's/^/      | /' "$2" | head -n 30; }
 }
 
+# bed_acme_sections WEBHOST: the ssl-mgr.conf sections that point a tree at
+# the ACME bed (DNS primary, [dns] refresh/acme/tlsa dirs, [web] for
+# http-01 on WEBHOST), for the e2e scripts that write their own config.
+bed_acme_sections() {
+	cat <<CONF
+[[dns_primary]]
+    domain = 'default'
+    server = '$TB_PRIMARY'
+    port = $TB_PORT
+
+[dns]
+    restart_cmd = '$TB_RESTART_CMD'
+    acme_dir = '$TB_ACME_DIR'
+    tlsa_dirs = ['$TB_TLSA_DIR']
+    depends = ['dns']
+
+[web]
+    servers = ['$1']
+    server_dir = '$TB_WWW_DIR'
+    restart_cmd = ''
+CONF
+}
+
 # expect_no_grep TEXT FILE WHAT  (fixed string must not be there)
 expect_no_grep() {
 	! grep -qF -- "$1" "$2" || { fail "$3: unexpected '$1'"; grep -F -- "$1" "$2" | head -n 5 | sed 's/^/      | /'; }
